@@ -1,0 +1,44 @@
+# Lentera — the two commands for a fresh machine are `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+export LENTERA_DATA_DIR ?= data
+WAREHOUSE := $(or $(LENTERA_WAREHOUSE),$(LENTERA_DATA_DIR)/warehouse.duckdb)
+
+.PHONY: install run test lint bench sample warehouse clean
+
+install: $(STAMP)
+
+# Exactly the tested versions from requirements.lock, then the project itself (editable).
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+# The sample warehouse, only when there is none. Exit 1 of `load` means "loaded, some rows
+# rejected" — the sample is deliberately messy, so that is expected.
+warehouse: install
+	@if [ ! -f "$(WAREHOUSE)" ]; then \
+	  echo "No warehouse at $(WAREHOUSE): generating sample data and loading it"; \
+	  $(PY) -m etl sample --out $(LENTERA_DATA_DIR)/raw && \
+	  { $(PY) -m etl load --raw $(LENTERA_DATA_DIR)/raw --db "$(WAREHOUSE)"; rc=$$?; [ $$rc -le 1 ]; }; \
+	fi
+
+run: warehouse
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(LENTERA_DATA_DIR)/raw $(WAREHOUSE) .pytest_cache

@@ -1,0 +1,94 @@
+"""Configuration from the environment, with the defaults of DESIGN.md, and the region file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """`LENTERA_DATA_DIR`, default `./data` (relative to the working directory)."""
+    return Path(os.environ.get("LENTERA_DATA_DIR", "data"))
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("LENTERA_WAREHOUSE", str(data_dir() / "warehouse.duckdb")))
+
+
+def submissions_url() -> str:
+    default = f"sqlite:///{data_dir() / 'submissions.sqlite'}"
+    return os.environ.get("LENTERA_SUBMISSIONS_URL", default)
+
+
+def uploads_dir() -> Path:
+    return Path(os.environ.get("LENTERA_UPLOADS", str(data_dir() / "uploads")))
+
+
+def reference_dir() -> Path:
+    """Reference data: `LENTERA_REFERENCE` or `<data dir>/reference`, falling back to the repo's."""
+    explicit = os.environ.get("LENTERA_REFERENCE")
+    if explicit:
+        return Path(explicit)
+    local = data_dir() / "reference"
+    if (local / "region.toml").exists():
+        return local
+    return PROJECT_ROOT / "data" / "reference"
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+@dataclass(frozen=True)
+class Region:
+    """The region file: name, code, map view, bounding box, files, publisher."""
+
+    nama: str
+    kode: str
+    provinsi: str
+    map_lat: float
+    map_lng: float
+    map_zoom: float
+    bbox: tuple[float, float, float, float]
+    population_total: int
+    population_source: str
+    files: dict[str, str]
+    publisher: dict[str, str]
+    root: Path
+
+    def path(self, key: str) -> Path:
+        return self.root / self.files[key]
+
+
+@lru_cache(maxsize=4)
+def _load_region(root: str) -> Region:
+    path = Path(root) / "region.toml"
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    r = doc["region"]
+    return Region(
+        nama=r["nama"],
+        kode=r["kode"],
+        provinsi=r.get("provinsi", ""),
+        map_lat=float(r["map_lat"]),
+        map_lng=float(r["map_lng"]),
+        map_zoom=float(r.get("map_zoom", 8)),
+        bbox=tuple(float(x) for x in r["bbox"]),  # type: ignore[arg-type]
+        population_total=int(doc.get("population", {}).get("total", 0)),
+        population_source=doc.get("population", {}).get("source", ""),
+        files=dict(doc["files"]),
+        publisher=dict(doc.get("publisher", {})),
+        root=Path(root),
+    )
+
+
+def region() -> Region:
+    return _load_region(str(reference_dir().resolve()))
+
+
+# Rankings need this many cases per group (DESIGN.md: default 20).
+MIN_CASES_FOR_RANKING = int(os.environ.get("LENTERA_MIN_CASES", "20"))

@@ -1,0 +1,108 @@
+"""Number, Rupiah and date formatting in Indonesian conventions (English as the alternative).
+
+Indonesian: `Rp1,96 T`, `Rp212,3 M`, `Rp500.000,00`, `17 Agustus 2025`, `85,3%`.
+English:    `IDR 1.96 tn`, `IDR 212.3 bn`, `IDR 500,000.00`, `17 August 2025`, `85.3%`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from lentera.i18n import get_lang
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_UNITS_ID = ((1e12, "T"), (1e9, "M"), (1e6, "jt"), (1e3, "rb"))
+_UNITS_EN = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _group(value: float, decimals: int, lang: str) -> str:
+    """Digits with thousands and decimal separators for the language."""
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return ("-" if value < 0 and float(text.replace(".", "").replace(",", "") or 0) else "") + text
+
+
+def number(x, decimals: int = 0, lang: str | None = None) -> str:
+    """`1.234.567` (id) or `1,234,567` (en); `–` for missing."""
+    if _missing(x):
+        return "–"
+    return _group(float(x), decimals, lang or get_lang())
+
+
+def percent(x, decimals: int = 1, lang: str | None = None) -> str:
+    """A ratio (0.853) as `85,3%`."""
+    if _missing(x):
+        return "–"
+    return number(float(x) * 100, decimals, lang) + "%"
+
+
+def rupiah(x, lang: str | None = None) -> str:
+    """Compact Rupiah: `Rp1,96 T`, `Rp212,3 M`, `Rp45,2 jt` / `IDR 1.96 tn`."""
+    if _missing(x):
+        return "–"
+    lang = lang or get_lang()
+    value = float(x)
+    units = _UNITS_ID if lang == "id" else _UNITS_EN
+    prefix = "Rp" if lang == "id" else "IDR "
+    sign = "-" if value < 0 else ""
+    for size, name in units[:3]:
+        if abs(value) >= size:
+            scaled = abs(value) / size
+            decimals = 2 if scaled < 10 else 1
+            return f"{sign}{prefix}{_group(scaled, decimals, lang)} {name}"
+    return f"{sign}{prefix}{_group(abs(value), 0, lang)}"
+
+
+def rupiah_full(x, sen: bool = True, lang: str | None = None) -> str:
+    """The spelling-guide form `Rp500.000,00` (id) or `IDR 500,000.00` (en)."""
+    if _missing(x):
+        return "–"
+    lang = lang or get_lang()
+    value = float(Decimal(str(x)))
+    prefix = "Rp" if lang == "id" else "IDR "
+    sign = "-" if value < 0 else ""
+    return f"{sign}{prefix}{_group(abs(value), 2 if sen else 0, lang)}"
+
+
+def month_name(month: int, short: bool = False, lang: str | None = None) -> str:
+    lang = lang or get_lang()
+    names = (BULAN_PENDEK if short else BULAN) if lang == "id" else (MONTHS_SHORT if short else MONTHS)
+    return names[int(month) - 1]
+
+
+def date(d, lang: str | None = None) -> str:
+    """`17 Agustus 2025` / `17 August 2025`; accepts date, datetime or ISO string."""
+    if _missing(d) or d == "":
+        return "–"
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return f"{d.day} {month_name(d.month, lang=lang)} {d.year}"
+
+
+def datetime(d, lang: str | None = None) -> str:
+    """`17 Agustus 2025 14.05` (id uses a dot in times) / `17 August 2025 14:05`."""
+    if _missing(d):
+        return "–"
+    if isinstance(d, str):
+        d = dt.datetime.fromisoformat(d)
+    lang = lang or get_lang()
+    sep = "." if lang == "id" else ":"
+    return f"{date(d, lang)} {d.hour:02d}{sep}{d.minute:02d}"
+
+
+def month_year(year: int, month: int, lang: str | None = None) -> str:
+    """`Agustus 2025`."""
+    return f"{month_name(month, lang=lang)} {year}"
