@@ -48,7 +48,8 @@ class _Warehouse:
             if self._con is None or stamp != self._stamp or path != self._path:
                 con = duckdb.connect(str(path), read_only=True)
                 try:
-                    row = con.sql("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+                    rows = con.sql("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+                    row = rows[0] if rows else None
                     version = row[0] if row else ""
                 except duckdb.Error:
                     version = ""
@@ -90,8 +91,8 @@ def query(sql: str, params: dict | None = None) -> pl.DataFrame:
 def scalar(sql: str, params: dict | None = None):
     cur = cursor()
     try:
-        row = cur.sql(sql, params=params or {}).fetchone()
-        return row[0] if row else None
+        rows = cur.sql(sql, params=params or {}).fetchall()
+        return rows[0][0] if rows else None
     finally:
         cur.close()
 

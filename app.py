@@ -1,0 +1,55 @@
+"""Lentera's entry point: it only routes (page config, language and sidebar, navigation)."""
+
+import streamlit as st
+
+from lentera import config, ui
+from lentera.i18n import t
+
+st.set_page_config(
+    page_title=t("common.app_title", region=config.region().nama),
+    page_icon="🏮",
+    layout="wide",
+)
+ui.setup()
+
+# Titles are translated on every run, so the switch in the sidebar renames the menu at once.
+pages = {
+    t("common.section_public"): [
+        st.Page("pages/beranda.py", title=t("pages.beranda"), icon=":material/home:",
+                url_path="beranda", default=True),
+        st.Page("pages/anggaran.py", title=t("pages.anggaran"),
+                icon=":material/account_balance:", url_path="anggaran"),
+        st.Page("pages/pengaduan.py", title=t("pages.pengaduan"),
+                icon=":material/campaign:", url_path="pengaduan"),
+        st.Page("pages/perizinan.py", title=t("pages.perizinan"),
+                icon=":material/approval:", url_path="perizinan"),
+        st.Page("pages/musrenbang.py", title=t("pages.musrenbang"),
+                icon=":material/map:", url_path="musrenbang"),
+    ],
+    t("common.section_citizen"): [
+        st.Page("pages/lapor.py", title=t("pages.lapor"), icon=":material/edit_note:",
+                url_path="lapor"),
+        st.Page("pages/usulkan.py", title=t("pages.usulkan"), icon=":material/lightbulb:",
+                url_path="usulkan"),
+        st.Page("pages/lacak.py", title=t("pages.lacak"), icon=":material/search:",
+                url_path="lacak"),
+    ],
+    t("common.section_open_data"): [
+        st.Page("pages/data.py", title=t("pages.data"), icon=":material/download:",
+                url_path="data"),
+        st.Page("pages/tentang.py", title=t("pages.tentang"), icon=":material/info:",
+                url_path="tentang"),
+    ],
+    t("common.section_officials"): [
+        st.Page("pages/tinjauan.py", title=t("pages.tinjauan"), icon=":material/event_note:",
+                url_path="tinjauan"),
+        st.Page("pages/verifikasi.py", title=t("pages.verifikasi"),
+                icon=":material/fact_check:", url_path="verifikasi"),
+        st.Page("pages/tindak_lanjut.py", title=t("pages.tindak_lanjut"),
+                icon=":material/assignment_turned_in:", url_path="tindak-lanjut"),
+        st.Page("pages/loket.py", title=t("pages.loket"), icon=":material/support_agent:",
+                url_path="loket"),
+    ],
+}
+
+st.navigation(pages, expanded=True).run()

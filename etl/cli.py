@@ -1,0 +1,75 @@
+"""Command line: `python -m etl sample | load | check` (contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from lentera import config
+from lentera.schema import SOURCES
+
+
+def _years(text: str) -> tuple[int, int]:
+    start, _, end = text.partition("-")
+    try:
+        a, b = int(start), int(end or start)
+    except ValueError:
+        raise argparse.ArgumentTypeError("tahun: contoh 2024-2026") from None
+    if a > b:
+        raise argparse.ArgumentTypeError("tahun awal lebih besar dari tahun akhir")
+    return a, b
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("tanggal: YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m etl`."""
+    p = argparse.ArgumentParser(prog="python -m etl", description="Lentera ETL")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample", help="buat data contoh di data/raw")
+    s.add_argument("--out", type=Path, default=None)
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--scale", type=float, default=1.0)
+    s.add_argument("--years", type=_years, default=(2024, 2026))
+    s.add_argument("--as-of", dest="as_of", type=_date, default=None)
+    ld = sub.add_parser("load", help="bangun gudang data dari data/raw")
+    ld.add_argument("--raw", type=Path, default=None)
+    ld.add_argument("--db", type=Path, default=None)
+    ld.add_argument("--only", default=None, help="sumber dipisah koma: " + ",".join(SOURCES))
+    c = sub.add_parser("check", help="periksa berkas tanpa memuat")
+    c.add_argument("path", type=Path)
+    c.add_argument("--source", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args = parser().parse_args(argv)
+    if args.command == "sample":
+        from etl import sample
+
+        summary = sample.generate(args.out or config.raw_dir(), seed=args.seed, scale=args.scale,
+                                  years=args.years, as_of=args.as_of)
+        for key, value in (summary or {}).items():
+            print(f"{key}: {value}")
+        return 0
+
+    from etl.load import check, load
+    from etl.report import report_lines
+
+    if args.command == "load":
+        only = args.only.split(",") if args.only else None
+        result = load(args.raw or config.raw_dir(), args.db or config.warehouse_path(), only=only)
+    else:
+        result = check(args.path, args.source)
+    for line in report_lines(result):
+        print(line)
+    sys.stdout.flush()
+    return result.exit_code

@@ -1,0 +1,78 @@
+"""The one helper every chart uses: the figure, its rows one click away, and downloads of exactly them.
+
+`chart(fig, rows, name=..., key=...)` draws a Plotly figure (or a pydeck deck) and, under it,
+a "Lihat data" toggle with the table and CSV/XLSX downloads of the same rows, named with the
+dataset version so a journalist can cite what they downloaded.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import polars as pl
+import streamlit as st
+
+from lentera import db
+from lentera.i18n import t
+
+# Okabe–Ito: colour-blind-safe qualitative palette, used by every chart.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "data"
+
+
+def file_name(name: str, ext: str) -> str:
+    """`lentera_<name>_<data version>.<ext>`: downloads carry the version they came from."""
+    try:
+        version = db.data_version()
+    except Exception:  # no warehouse: still a usable name
+        version = "tanpa-versi"
+    return f"lentera_{_slug(name)}_{_slug(version)}.{ext}"
+
+
+def csv_bytes(rows: pl.DataFrame, excel: bool = False) -> bytes:
+    """UTF-8 CSV; `excel=True` adds a BOM and semicolons so Excel in Indonesia opens it right."""
+    text = rows.write_csv(separator=";" if excel else ",")
+    return ("\ufeff" + text).encode("utf-8") if excel else text.encode("utf-8")
+
+
+def xlsx_bytes(rows: pl.DataFrame, sheet: str = "data") -> bytes:
+    buf = io.BytesIO()
+    rows.write_excel(buf, worksheet=sheet[:31], autofit=True)
+    return buf.getvalue()
+
+
+def rows_controls(rows: pl.DataFrame, name: str, key: str) -> None:
+    """The table toggle and the downloads of exactly `rows`."""
+    if st.toggle(t("chart.show_rows"), key=f"{key}__rows"):
+        st.dataframe(rows, width="stretch", hide_index=True)
+    c1, c2 = st.columns(2)
+    c1.download_button(t("chart.download_csv"), csv_bytes(rows), file_name=file_name(name, "csv"),
+                       mime="text/csv", key=f"{key}__csv", on_click="ignore", width="stretch")
+    c2.download_button(t("chart.download_xlsx"), xlsx_bytes(rows), file_name=file_name(name, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}__xlsx", on_click="ignore", width="stretch")
+
+
+def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
+          on_select: str = "ignore"):
+    """Draw a Plotly figure with its rows one click away; returns the selection event if asked."""
+    fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=40, b=8),
+                      legend=dict(orientation="h", yanchor="top", y=-0.15))
+    event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, alt=caption,
+                            config={"displaylogo": False, "responsive": True})
+    if caption:
+        st.caption(caption)
+    rows_controls(rows, name, key)
+    return event
+
+
+def deck(deck_obj, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None):
+    """Draw a pydeck map with its rows one click away."""
+    st.pydeck_chart(deck_obj, width="stretch", key=key)
+    if caption:
+        st.caption(caption)
+    rows_controls(rows, name, key)

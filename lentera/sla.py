@@ -1,0 +1,433 @@
+"""SLA engine: working days, targets, pauses and lateness for complaints and permits.
+
+Definitions (shown on the Tentang page):
+
+- **Hari kerja (working day)**: Monday to Friday that is not an Indonesian national holiday
+  (the `holidays` package, Indonesian names) and not a configured cuti bersama date
+  (`cuti_bersama.csv` in the region's reference folder).
+- **idx(d)**: the number of working days on or before date `d`, counted from the first day of
+  the calendar. Working days used between a start and an end date = `idx(end) - idx(start)`:
+  received Monday and done Tuesday = 1; done the same day = 0; received Saturday and done
+  Monday = 1. Times of day are ignored: every event counts on its date.
+- **Start and stop events**: a complaint's clock starts at `tanggal_masuk`; a permit's at
+  `tanggal_berkas_lengkap` (the file complete; `tanggal_permohonan` when missing). The clock
+  stops at `tanggal_selesai`; for a case still open it runs to the reporting date `as_of`.
+- **Pause**: the `hari_ditunda` working days a complaint waited on the citizen (status
+  `ditunda`) are subtracted: `hari_kerja = max(0, used - paused)`.
+- **Target date**: the working day whose idx is `idx(start) + target + paused` (the start date
+  itself when that sum is 0).
+- **On time (tepat waktu)**: a closed case with `hari_kerja <= target`; open cases have no
+  verdict yet. **Days past target (hari lewat)**: `max(0, hari_kerja - target)`, for open cases
+  counted at `as_of`. An unknown target leaves both empty (never counted as on time or late).
+- **Ended without an end date**: complaints `bukan_wewenang`, `diarsipkan`, `ditolak` and permits
+  `ditolak`, `dikembalikan`, `dicabut` that carry no `tanggal_selesai` are neither open nor
+  measured (their SLA fields are empty); with a date they are measured like any closed case.
+- **Complaint stages**: working days from receipt to verification, to disposition, to the first
+  follow-up and to finishing (pause not subtracted: its position in the flow is unknown).
+  Stage deadlines: verification within 3 working days of receipt; the OPD's follow-up within
+  5 working days of disposition (SP4N-LAPOR!, Permenpan RB 62/2018; FACTS.md §2).
+- **Targets**: complaint category → `kategori_pengaduan.csv`; service → `standar_layanan.csv`
+  (already carried by the warehouse's `perizinan.target_hari_kerja`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import holidays
+import numpy as np
+import polars as pl
+
+from lentera import config
+
+# Stage deadlines of SP4N-LAPOR! (Permenpan RB 62/2018; FACTS.md §2), in working days.
+BATAS_VERIFIKASI_HARI_KERJA = 3  # admin koordinator verifies within 3 working days of receipt
+BATAS_TINDAK_LANJUT_HARI_KERJA = 5  # the OPD formulates a follow-up within 5 working days
+
+# Statuses that end a case; without a tanggal_selesai such a case is neither open nor measured.
+STATUS_BERAKHIR_PENGADUAN = ("bukan_wewenang", "diarsipkan", "ditolak")
+STATUS_BERAKHIR_PERIZINAN = ("ditolak", "dikembalikan", "dicabut")
+
+# The warehouse table the ETL writes from `Calendar.frame` (dashboard SQL joins it).
+KALENDER_KERJA_TABLE = "kalender_kerja"
+KALENDER_KERJA_SQL = "tanggal DATE PRIMARY KEY, hari_kerja BOOLEAN, idx INTEGER, nama_libur VARCHAR"
+
+# Years covered when none are given: far enough back for old records, two years ahead for
+# target dates of cases received now.
+_FIRST_DEFAULT_YEAR = 2015
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+class CalendarRangeError(ValueError):
+    """A date lies outside the years the working-day calendar was built for."""
+
+
+class SlaInputError(ValueError):
+    """A column the SLA computation needs is missing or has the wrong type."""
+
+
+def _as_date(d: date | datetime) -> date:
+    return d.date() if isinstance(d, datetime) else d
+
+
+def cuti_bersama(path: Path | None = None) -> dict[date, str]:
+    """The configured collective-leave days (date → description) of the region."""
+    path = path or config.region().path("cuti_bersama")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {
+            date.fromisoformat(row["tanggal"].strip()): (row.get("keterangan") or "").strip()
+            for row in csv.DictReader(fh)
+            if (row.get("tanggal") or "").strip()
+        }
+
+
+def libur_nasional(years: Iterable[int]) -> dict[date, str]:
+    """Indonesian national holidays (date → name in Bahasa Indonesia) for the given years."""
+    return dict(holidays.country_holidays("ID", years=list(years), language="id").items())
+
+
+@dataclass(frozen=True, eq=False)
+class Calendar:
+    """Working-day calendar over [first, last]: weekends and the `libur` dates are not worked."""
+
+    first: date
+    last: date
+    # every named day off (holidays and cuti bersama, weekend ones included for their names)
+    libur: Mapping[date, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise CalendarRangeError(f"calendar ends ({self.last}) before it starts ({self.first})")
+        days = np.arange(
+            np.datetime64(self.first, "D"), np.datetime64(self.last, "D") + 1, dtype="datetime64[D]"
+        )
+        off = np.array(sorted(self.libur), dtype="datetime64[D]")
+        work = np.is_busday(days, busdaycal=np.busdaycalendar(holidays=off))
+        # idx by offset from `first`; the k-th working day (idx k) sits at offset _wd[k - 1]
+        object.__setattr__(self, "_base", int((days[0] - _EPOCH).astype(int)))
+        object.__setattr__(self, "_work", work)
+        object.__setattr__(self, "_cum", np.cumsum(work, dtype=np.int64))
+        object.__setattr__(self, "_wd", np.flatnonzero(work).astype(np.int64))
+
+    @classmethod
+    def from_reference(cls, years: range | None = None, cuti_path: Path | None = None) -> Calendar:
+        """National holidays plus the region's cuti bersama, for `years` (default 2015 to +2)."""
+        cuti = cuti_bersama(cuti_path)
+        if years is None:
+            last_year = max([date.today().year, *(d.year for d in cuti)]) + 2
+            years = range(_FIRST_DEFAULT_YEAR, last_year + 1)
+        if len(years) == 0:
+            raise CalendarRangeError("a calendar needs at least one year")
+        libur = libur_nasional(years)
+        for d, name in cuti.items():
+            if years.start <= d.year < years.stop:
+                libur[d] = f"{libur[d]}; {name}" if d in libur else name
+        return cls(date(years.start, 1, 1), date(years.stop - 1, 12, 31), libur)
+
+    @classmethod
+    def from_frame(cls, frame: pl.DataFrame) -> Calendar:
+        """Rebuild a calendar from its `kalender_kerja` table (as written by `frame`)."""
+        frame = frame.sort("tanggal")
+        tanggal = frame["tanggal"].to_list()
+        libur = {
+            d: (name or "")
+            for d, kerja, name in zip(tanggal, frame["hari_kerja"], frame["nama_libur"], strict=True)
+            if name is not None or (not kerja and d.weekday() < 5)
+        }
+        return cls(tanggal[0], tanggal[-1], libur)
+
+    # -- one date at a time -------------------------------------------------------------------
+
+    def _offset(self, d: date | datetime) -> int:
+        d = _as_date(d)
+        if not (self.first <= d <= self.last):
+            raise CalendarRangeError(f"{d} is outside the calendar {self.first} – {self.last}")
+        return (d - self.first).days
+
+    def is_working_day(self, d: date | datetime) -> bool:
+        """True on Monday–Friday that is neither a national holiday nor cuti bersama."""
+        return bool(self._work[self._offset(d)])
+
+    def idx(self, d: date | datetime) -> int:
+        """Number of working days on or before `d` since the calendar's first day."""
+        return int(self._cum[self._offset(d)])
+
+    def working_days_between(self, start: date | datetime, end: date | datetime) -> int:
+        """Working days used from `start` to `end`: idx(end) - idx(start) (negative if reversed)."""
+        return self.idx(end) - self.idx(start)
+
+    def add_working_days(self, start: date | datetime, n: int) -> date:
+        """The working day whose idx is idx(start) + n; `start` itself when n == 0."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        start = _as_date(start)
+        if n == 0:
+            self._offset(start)
+            return start
+        k = self.idx(start) + n
+        if k > len(self._wd):
+            raise CalendarRangeError(f"{n} working days after {start} is past {self.last}")
+        return self.first + _days(int(self._wd[k - 1]))
+
+    def frame(self, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+        """Rows tanggal, hari_kerja, idx, nama_libur for each date in [start, end] (default: all)."""
+        a = self._offset(start or self.first)
+        b = self._offset(end or self.last)
+        tanggal = pl.date_range(self.first + _days(a), self.first + _days(b), "1d", eager=True)
+        return pl.DataFrame(
+            {
+                "tanggal": tanggal,
+                "hari_kerja": self._work[a : b + 1],
+                "idx": self._cum[a : b + 1].astype(np.int32),
+                "nama_libur": [self.libur.get(d) for d in tanggal.to_list()],
+            },
+            schema={"tanggal": pl.Date, "hari_kerja": pl.Boolean, "idx": pl.Int32,
+                    "nama_libur": pl.String},
+        )
+
+    def write_table(self, con: duckdb.DuckDBPyConnection) -> int:
+        """(Re)create table `kalender_kerja` from the whole calendar; returns its row count."""
+        frame = self.frame()
+        con.execute(f"DROP TABLE IF EXISTS {KALENDER_KERJA_TABLE}")
+        con.execute(f"CREATE TABLE {KALENDER_KERJA_TABLE} ({KALENDER_KERJA_SQL})")
+        con.register("_lentera_kalender_frame", frame)
+        try:
+            con.execute(f"INSERT INTO {KALENDER_KERJA_TABLE} SELECT * FROM _lentera_kalender_frame")
+        finally:
+            con.unregister("_lentera_kalender_frame")
+        return frame.height
+
+    # -- whole columns ------------------------------------------------------------------------
+
+    def _offsets(self, s: pl.Series) -> pl.Series:
+        """Offsets from `first` of a Date/Datetime series (nulls kept), range-checked."""
+        if s.dtype not in (pl.Date,) and not isinstance(s.dtype, pl.Datetime):
+            raise SlaInputError(f"column {s.name!r} must be a date, not {s.dtype}")
+        off = s.cast(pl.Date).cast(pl.Int64) - self._base
+        lo, hi = off.min(), off.max()
+        if lo is not None and (lo < 0 or hi >= len(self._work)):
+            bad = self.first + _days(int(lo if lo < 0 else hi))
+            raise CalendarRangeError(
+                f"column {s.name!r} has {bad}, outside the calendar {self.first} – {self.last}"
+            )
+        return off
+
+    def idx_series(self, s: pl.Series) -> pl.Series:
+        """idx of every date in a Date/Datetime series (vectorised; nulls stay null)."""
+        return pl.Series(s.name, self._cum).gather(self._offsets(s))
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+# -- one case ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSla:
+    """The SLA of one case: target date, net working days, verdict, days past target, open."""
+
+    target_date: date | None
+    hari_kerja: int | None
+    tepat_waktu: bool | None
+    hari_lewat: int | None
+    terbuka: bool
+
+
+def case_sla(
+    start: date | datetime | None,
+    end: date | datetime | None,
+    target: int | None,
+    paused: int | None = 0,
+    *,
+    as_of: date,
+    cal: Calendar,
+    ended: bool = False,
+) -> CaseSla:
+    """The SLA of one case (see the module docstring for every rule).
+
+    `ended`: the case's status ended it (e.g. `ditolak`); without an end date it is then
+    neither open nor measured.
+    """
+    if ended and end is None:
+        target_date = (
+            cal.add_working_days(start, target + max(0, paused or 0))
+            if start is not None and target is not None
+            else None
+        )
+        return CaseSla(target_date, None, None, None, False)
+    terbuka = end is None
+    if start is None:
+        return CaseSla(None, None, None, None, terbuka)
+    paused = max(0, paused or 0)
+    used = max(0, cal.working_days_between(start, as_of if terbuka else end))
+    hari_kerja = max(0, used - paused)
+    if target is None:
+        return CaseSla(None, hari_kerja, None, None, terbuka)
+    return CaseSla(
+        target_date=cal.add_working_days(start, target + paused),
+        hari_kerja=hari_kerja,
+        tepat_waktu=None if terbuka else hari_kerja <= target,
+        hari_lewat=max(0, hari_kerja - target),
+        terbuka=terbuka,
+    )
+
+
+# -- whole frames (vectorised) -----------------------------------------------------------------
+
+SLA_COLUMNS = ("target_date", "hari_kerja", "tepat_waktu", "hari_lewat", "terbuka")
+
+
+def sla_columns(
+    df: pl.DataFrame,
+    start: str,
+    end: str,
+    target: str,
+    paused: str | None = None,
+    *,
+    as_of: date,
+    cal: Calendar,
+    status: str | None = None,
+    ended_statuses: Iterable[str] = (),
+) -> pl.DataFrame:
+    """`df` plus target_date, hari_kerja, tepat_waktu, hari_lewat, terbuka (same rules as case_sla).
+
+    Rows whose `status` is in `ended_statuses` and that have no end date are not open and get
+    no SLA figures (the module docstring explains why).
+    """
+    for name in (start, end, target, paused, status):
+        if name is not None and name not in df.columns:
+            raise SlaInputError(f"column {name!r} is missing")
+    asof_idx = cal.idx(as_of)
+    s_off = cal._offsets(df[start])
+    s_idx = cal.idx_series(df[start])
+    e_idx = cal.idx_series(df[end])
+    n_target = df[target].cast(pl.Int64)
+    n_paused = (
+        df[paused].cast(pl.Int64).fill_null(0).clip(lower_bound=0)
+        if paused is not None
+        else pl.repeat(0, df.height, dtype=pl.Int64, eager=True)
+    )
+    ended = (
+        df[status].is_in(list(ended_statuses)).fill_null(False) & df[end].is_null()
+        if status is not None
+        else pl.repeat(False, df.height, eager=True)
+    )
+
+    # the idx the target date must reach, then that working day's offset (or start when 0)
+    k = s_idx + n_target + n_paused
+    k_max = k.max()
+    if k_max is not None and k_max > len(cal._wd):
+        raise CalendarRangeError(f"a target date falls after the calendar's end {cal.last}")
+    wd = pl.Series(cal._wd)
+    target_off = pl.select(
+        pl.when(k == s_idx).then(s_off).otherwise(wd.gather((k - 1).clip(lower_bound=0)))
+    ).to_series()
+
+    tmp = pl.DataFrame(
+        {"_s": s_idx, "_e": e_idx, "_n": n_target, "_p": n_paused, "_t": target_off,
+         "_ended": ended, "_open": df[end].is_null()}
+    )
+    used = (pl.coalesce(pl.col("_e"), pl.lit(asof_idx)) - pl.col("_s")).clip(lower_bound=0)
+    hk = (used - pl.col("_p")).clip(lower_bound=0)
+    measured = ~pl.col("_ended")
+    out = tmp.select(
+        target_date=(pl.col("_t") + cal._base).cast(pl.Int32).cast(pl.Date),
+        hari_kerja=pl.when(measured).then(hk),
+        tepat_waktu=pl.when(measured & ~pl.col("_open")).then(hk <= pl.col("_n")),
+        hari_lewat=pl.when(measured).then((hk - pl.col("_n")).clip(lower_bound=0)),
+        terbuka=pl.col("_open") & measured,
+    )
+    return df.drop([c for c in SLA_COLUMNS if c in df.columns]).hstack(out)
+
+
+def working_days_columns(
+    df: pl.DataFrame, start: str, ends: Mapping[str, str], *, cal: Calendar
+) -> pl.DataFrame:
+    """`df` plus, for each `{new_column: end_column}`, idx(end) - idx(start) (null if either is)."""
+    s_idx = cal.idx_series(df[start])
+    return df.with_columns(
+        (cal.idx_series(df[end_col]) - s_idx).cast(pl.Int32).alias(name)
+        for name, end_col in ends.items()
+    )
+
+
+# -- targets and the two kinds of case ---------------------------------------------------------
+
+
+def targets_pengaduan(path: Path | None = None) -> pl.DataFrame:
+    """Complaint category → target working days, from `kategori_pengaduan.csv`."""
+    path = path or config.region().path("kategori_pengaduan")
+    return pl.read_csv(path, columns=["kategori", "target_hari_kerja"]).with_columns(
+        pl.col("target_hari_kerja").cast(pl.Int32)
+    )
+
+
+def targets_layanan(path: Path | None = None) -> pl.DataFrame:
+    """Service (canonical jenis_layanan) → target working days, from `standar_layanan.csv`."""
+    path = path or config.region().path("standar_layanan")
+    return pl.read_csv(path, columns=["jenis_layanan", "target_hari_kerja"]).with_columns(
+        pl.col("target_hari_kerja").cast(pl.Int32)
+    )
+
+
+def _date_col(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.Date)
+
+
+def sla_pengaduan(
+    df: pl.DataFrame, targets: pl.DataFrame, *, as_of: date, cal: Calendar
+) -> pl.DataFrame:
+    """Complaints (PENGADUAN columns) with their target, stage working days and SLA (Python twin
+    of `lentera/sql/sla_pengaduan.sql`)."""
+    key = pl.col("kategori").str.strip_chars().str.to_lowercase()
+    t = targets.select(key.alias("_kat"), pl.col("target_hari_kerja").cast(pl.Int32))
+    d = (
+        df.with_columns(
+            _date_col("tanggal_masuk").alias("mulai"),
+            _date_col("tanggal_verifikasi").alias("_verifikasi"),
+            _date_col("tanggal_disposisi").alias("_disposisi"),
+            _date_col("tanggal_tindak_lanjut").alias("_tindak_lanjut"),
+            _date_col("tanggal_selesai").alias("_selesai"),
+            key.alias("_kat"),
+        )
+        .drop("target_hari_kerja", strict=False)
+        .join(t, on="_kat", how="left")
+    )
+    d = working_days_columns(
+        d,
+        "mulai",
+        {"hk_verifikasi": "_verifikasi", "hk_disposisi": "_disposisi",
+         "hk_tindak_lanjut": "_tindak_lanjut", "hk_selesai": "_selesai"},
+        cal=cal,
+    )
+    d = working_days_columns(d, "_disposisi", {"hk_disposisi_ke_tindak_lanjut": "_tindak_lanjut"},
+                             cal=cal)
+    d = d.with_columns(
+        (pl.col("hk_verifikasi") <= BATAS_VERIFIKASI_HARI_KERJA).alias("verifikasi_tepat_waktu"),
+        (pl.col("hk_disposisi_ke_tindak_lanjut") <= BATAS_TINDAK_LANJUT_HARI_KERJA).alias(
+            "tindak_lanjut_tepat_waktu"
+        ),
+    )
+    d = sla_columns(d, "mulai", "_selesai", "target_hari_kerja", "hari_ditunda", as_of=as_of,
+                    cal=cal, status="status", ended_statuses=STATUS_BERAKHIR_PENGADUAN)
+    return d.drop("_kat", "_verifikasi", "_disposisi", "_tindak_lanjut", "_selesai")
+
+
+def sla_perizinan(df: pl.DataFrame, *, as_of: date, cal: Calendar) -> pl.DataFrame:
+    """Permits (PERIZINAN columns, with target_hari_kerja) with their SLA (Python twin of
+    `lentera/sql/sla_perizinan.sql`); the clock starts when the file is complete."""
+    d = df.with_columns(
+        pl.coalesce(_date_col("tanggal_berkas_lengkap"), _date_col("tanggal_permohonan"))
+        .alias("mulai"),
+        _date_col("tanggal_selesai").alias("_selesai"),
+    )
+    d = sla_columns(d, "mulai", "_selesai", "target_hari_kerja", None, as_of=as_of, cal=cal,
+                    status="status", ended_statuses=STATUS_BERAKHIR_PERIZINAN)
+    return d.drop("_selesai")

@@ -1,0 +1,63 @@
+-- Laggards: SKPD whose belanja absorption at month $bulan of $tahun is below the mean of their
+-- own absorption at the same month in earlier years (fallback: the kabupaten's mean), with how
+-- far behind in rupiah: (expected − actual) × pagu. Only SKPD with pagu ≥ $min_pagu.
+WITH eff AS (
+    SELECT tahun,
+           CASE WHEN bool_or(coalesce(tahap, 'murni') = 'perubahan') THEN 'perubahan'
+                ELSE 'murni' END AS tahap
+    FROM anggaran WHERE tahun <= $tahun GROUP BY tahun
+),
+-- earlier years only count when their realisasi reaches month $bulan
+pembanding AS (
+    SELECT tahun FROM realisasi WHERE tahun < $tahun GROUP BY tahun HAVING max(bulan) >= $bulan
+),
+pagu AS (
+    SELECT a.tahun, a.kode_skpd, sum(a.pagu) AS pagu
+    FROM anggaran a JOIN eff ON a.tahun = eff.tahun AND coalesce(a.tahap, 'murni') = eff.tahap
+    WHERE starts_with(a.kode_rekening, '5')
+    GROUP BY a.tahun, a.kode_skpd
+),
+real AS (
+    SELECT tahun, kode_skpd, sum(realisasi) AS realisasi
+    FROM realisasi
+    WHERE tahun <= $tahun AND bulan <= $bulan AND starts_with(kode_rekening, '5')
+    GROUP BY tahun, kode_skpd
+),
+serapan AS (
+    SELECT p.tahun, p.kode_skpd, p.pagu, coalesce(r.realisasi, 0) AS realisasi,
+           CAST(coalesce(r.realisasi, 0) AS DOUBLE) / CAST(p.pagu AS DOUBLE) AS serapan
+    FROM pagu p LEFT JOIN real r USING (tahun, kode_skpd)
+    WHERE p.pagu > 0
+),
+harapan_skpd AS (
+    SELECT kode_skpd, avg(serapan) AS harapan, count(*) AS tahun_pembanding
+    FROM serapan WHERE tahun IN (SELECT tahun FROM pembanding)
+    GROUP BY kode_skpd
+),
+-- the kabupaten's absorption counts all belanja realisasi, matched to a pagu or not
+kab_tahun AS (
+    SELECT p.tahun,
+           CAST(coalesce((SELECT sum(r.realisasi) FROM real r WHERE r.tahun = p.tahun), 0) AS DOUBLE)
+               / CAST(sum(p.pagu) AS DOUBLE) AS serapan
+    FROM pagu p WHERE p.tahun IN (SELECT tahun FROM pembanding)
+    GROUP BY p.tahun
+),
+harapan_kab AS (SELECT avg(serapan) AS harapan FROM kab_tahun),
+kini AS (SELECT * FROM serapan WHERE tahun = $tahun AND pagu >= $min_pagu),
+hasil AS (
+    SELECT k.kode_skpd, k.pagu, k.realisasi, k.serapan,
+           coalesce(h.harapan, hk.harapan) AS harapan,
+           coalesce(h.tahun_pembanding, 0) AS tahun_pembanding,
+           h.harapan IS NULL AS pakai_rata_kabupaten
+    FROM kini k LEFT JOIN harapan_skpd h USING (kode_skpd) CROSS JOIN harapan_kab hk
+)
+SELECT hasil.kode_skpd,
+       coalesce(s.nama_skpd, hasil.kode_skpd) AS nama_skpd,
+       coalesce(s.singkatan, s.nama_skpd, hasil.kode_skpd) AS singkatan,
+       hasil.pagu, hasil.realisasi, hasil.serapan, hasil.harapan,
+       hasil.harapan - hasil.serapan AS selisih,
+       round((hasil.harapan - hasil.serapan) * CAST(hasil.pagu AS DOUBLE), 2) AS tertinggal,
+       hasil.tahun_pembanding, hasil.pakai_rata_kabupaten
+FROM hasil LEFT JOIN skpd s USING (kode_skpd)
+WHERE hasil.harapan > hasil.serapan
+ORDER BY tertinggal DESC, hasil.kode_skpd

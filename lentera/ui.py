@@ -1,0 +1,174 @@
+"""Streamlit-aware helpers every page shares: language, sidebar, header, warehouse guard, cache, URL.
+
+Query modules never import Streamlit; pages call them through `cached(fn, **kwargs)` so that one
+cache, keyed by the warehouse's data version, serves every page. A typical page::
+
+    from lentera import ui
+    from lentera.i18n import t
+
+    ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
+    ui.require_warehouse()
+    tahun = ui.qp_get("tahun", 2026, allowed=tahun_list)
+    frame = ui.cached(anggaran.pagu_per_skpd, tahun=tahun)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from lentera import config, db, fmt
+from lentera.i18n import DEFAULT_LANG, LANGS, set_lang, t
+
+LANG_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
+CACHE_TTL_SECONDS = 600
+CACHE_MAX_ENTRIES = 512
+
+
+def setup() -> str:
+    """Set the language for this run (sidebar switch mirrored in `?lang=`), draw the sidebar."""
+    # The URL seeds the switch once per session (a shared link keeps its language); afterwards
+    # the switch wins. A bad or unknown value falls back to Indonesian.
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = qp_get("lang", DEFAULT_LANG, allowed=LANGS)
+    with st.sidebar:
+        lang = st.radio(
+            "Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang", horizontal=True
+        )
+    lang = set_lang(lang)
+    # The default language keeps the URL clean; page switches clear it, so set it on every run.
+    qp_set(lang=None if lang == DEFAULT_LANG else lang)
+    with st.sidebar:
+        st.caption(t("common.sidebar_about", region=config.region().nama))
+    return lang
+
+
+def warehouse_ready() -> bool:
+    """True when a warehouse file exists and opens."""
+    try:
+        db.data_version()
+    except (db.WarehouseMissingError, duckdb.Error, OSError):
+        return False
+    return True
+
+
+def require_warehouse() -> None:
+    """Stop the page with instructions when there is no warehouse to read."""
+    if warehouse_ready():
+        return
+    st.info(t("common.no_warehouse_title"), icon=":material/database:")
+    st.markdown(t("common.no_warehouse_body"))
+    st.code("make run", language="bash")
+    st.markdown(t("common.no_warehouse_or"))
+    st.code("python -m etl sample && python -m etl load", language="bash")
+    st.caption(t("common.no_warehouse_where", path=str(config.warehouse_path())))
+    st.stop()
+
+
+def build_facts() -> dict[str, str]:
+    """The warehouse's `meta` facts (empty without a warehouse), cached per data version."""
+    if not warehouse_ready():
+        return {}
+    return cached(db.meta)
+
+
+def sample_banner() -> None:
+    """A visible "Data contoh" notice when the warehouse holds generated sample data."""
+    if build_facts().get("is_sample") == "true":
+        st.warning(t("common.sample_banner"), icon=":material/science:")
+
+
+def page_header(title: str, intro: str | None = None) -> None:
+    """The same top on every page: title, one calm sentence, the sample-data notice."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    sample_banner()
+
+
+def freshness(
+    as_of: dt.date | dt.datetime | str | None = None,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+) -> str:
+    """"per akhir Oktober 2026" (year and month) or "per 17 Agustus 2025" (a date); "" if unknown."""
+    if year is not None and month is not None:
+        return t("common.as_of_month_end", period=fmt.month_year(int(year), int(month)))
+    if year is not None:
+        return t("common.as_of_year", year=int(year))
+    if as_of is None or as_of == "":
+        return ""
+    return t("common.as_of_date", date=fmt.date(as_of))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _cached_call(module: str, name: str, warehouse: str, version: str, kwargs: tuple) -> Any:
+    # warehouse and version are only cache-key parts: a rebuilt or different warehouse is a miss.
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    return target(**dict(kwargs))
+
+
+def cached(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """`fn(**kwargs)` through the one shared cache, keyed by function, data version and kwargs."""
+    return _cached_call(
+        fn.__module__,
+        fn.__qualname__,
+        str(config.warehouse_path()),
+        db.data_version(),
+        tuple(sorted(kwargs.items())),
+    )
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """The URL text as the type of `default` (bool, int, float, date or str); ValueError if not."""
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "ya", "yes"):
+            return True
+        if raw.lower() in ("0", "false", "tidak", "no"):
+            return False
+        raise ValueError(raw)
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, dt.date):
+        return dt.date.fromisoformat(raw)
+    return raw
+
+
+def qp_get(name: str, default: Any, allowed: Iterable[Any] | None = None) -> Any:
+    """A URL parameter typed like `default`; missing, malformed or not `allowed` gives `default`.
+
+    For a widget, `bind="query-params"` (Streamlit 1.67) does this by itself; use these helpers
+    for state that is not a single widget (a clicked map feature, a list of codes).
+    """
+    raw = st.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = _coerce(str(raw), default) if default is not None else str(raw)
+    except ValueError:
+        return default
+    if allowed is not None and value not in set(allowed):
+        return default
+    return value
+
+
+def qp_set(**values: Any) -> None:
+    """Mirror state into the URL; `None` removes a parameter. Writes only what changed."""
+    for name, value in values.items():
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+            continue
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text

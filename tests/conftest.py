@@ -1,0 +1,198 @@
+"""Shared fixtures: the fixture warehouse (real generator + real ETL), env pointers, server, browser.
+
+`fixture_warehouse` is built once per session; `warehouse_env` / `empty_env` point the app at it
+(or at nothing) through the same environment variables a deployment uses. `streamlit_server`
+runs `streamlit run app.py` on a free port and `browser` is Debian's Chromium via Playwright;
+both are session-scoped so every browser test reuses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+FIXTURE_SEED = 7
+FIXTURE_SCALE = 0.05
+FIXTURE_AS_OF = dt.date(2026, 10, 31)
+
+# Every stApp state the browser waits for: the script finished, no rerun pending.
+APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+@dataclass(frozen=True)
+class FixtureWarehouse:
+    """Where the session's fixture data lives: raw files, the warehouse, the load's exit code."""
+
+    root: Path
+    raw: Path
+    db: Path
+    load_exit_code: int
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory) -> FixtureWarehouse:
+    """A small seeded sample generated and loaded by the real `etl.sample` and `etl.load`."""
+    from etl import load, sample
+
+    root = tmp_path_factory.mktemp("fixture_warehouse")
+    raw = root / "raw"
+    db_path = root / "warehouse.duckdb"
+    sample.generate(raw, seed=FIXTURE_SEED, scale=FIXTURE_SCALE, as_of=FIXTURE_AS_OF)
+    result = load.load(raw, db_path, progress=False)
+    code = result.exit_code
+    # 1 = loaded with some rows rejected: the sample is deliberately messy.
+    assert code in (0, 1), f"etl.load exited {code}: {result.errors}"
+    assert db_path.exists()
+    return FixtureWarehouse(root=root, raw=raw, db=db_path, load_exit_code=code)
+
+
+def fixture_environ(warehouse: Path | None, scratch: Path) -> dict[str, str]:
+    """The LENTERA_* variables for a warehouse (or none) with private submissions and uploads."""
+    data_dir = warehouse.parent if warehouse is not None else scratch
+    return {
+        "LENTERA_DATA_DIR": str(data_dir),
+        "LENTERA_WAREHOUSE": str(warehouse if warehouse is not None
+                                 else scratch / "warehouse.duckdb"),
+        "LENTERA_SUBMISSIONS_URL": f"sqlite:///{scratch / 'submissions.sqlite'}",
+        "LENTERA_UPLOADS": str(scratch / "uploads"),
+    }
+
+
+@pytest.fixture
+def warehouse_env(fixture_warehouse, tmp_path, monkeypatch) -> FixtureWarehouse:
+    """Point the app at the fixture warehouse; submissions and uploads in this test's tmp dir."""
+    for key, value in fixture_environ(fixture_warehouse.db, tmp_path).items():
+        monkeypatch.setenv(key, value)
+    return fixture_warehouse
+
+
+@pytest.fixture
+def empty_env(tmp_path, monkeypatch) -> Path:
+    """Point the app at an empty data directory: no warehouse at all."""
+    for key, value in fixture_environ(None, tmp_path).items():
+        monkeypatch.setenv(key, value)
+    return tmp_path
+
+
+# --- browser: a real server and Debian's Chromium -------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerStartError(RuntimeError):
+    """`streamlit run` did not answer its health check."""
+
+
+def start_streamlit(env: dict[str, str], port: int, timeout: float = 60.0) -> subprocess.Popen:
+    """`streamlit run app.py` on `port` with `env`, returned once /_stcore/health answers ok."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env={**os.environ, **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise ServerStartError(f"streamlit exited with {proc.returncode}:\n{out}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.25)
+    stop_streamlit(proc)
+    raise ServerStartError(f"no answer from {url} within {timeout:.0f}s")
+
+
+def stop_streamlit(proc: subprocess.Popen) -> None:
+    """Terminate the server we started (and only it), killing it if it lingers."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    if proc.stdout:
+        proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's Chromium; skip where absent unless LENTERA_REQUIRE_BROWSER=1 (then fail)."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    message = f"{CHROMIUM} not found: install Debian's chromium to run the browser tests"
+    if os.environ.get("LENTERA_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (LENTERA_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(fixture_warehouse, chromium_path, tmp_path_factory):
+    """Base URL of a real `streamlit run app.py` serving the fixture warehouse."""
+    scratch = tmp_path_factory.mktemp("server")
+    port = free_port()
+    proc = start_streamlit(fixture_environ(fixture_warehouse.db, scratch), port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_streamlit(proc)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the session (Playwright's sync API)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page per test (no shared cookies or session)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def open_app_page(pg, url: str, timeout_ms: int = 60_000) -> None:
+    """Go to `url` and wait until Streamlit has finished running the script."""
+    pg.goto(url)
+    pg.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+    # A page can finish its first run and immediately rerun (query params, caches).
+    pg.wait_for_timeout(300)
+    pg.wait_for_selector(APP_IDLE, timeout=timeout_ms)
