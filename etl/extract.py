@@ -6,6 +6,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,14 +91,20 @@ def _is_personal(norm: str, lookup: dict[str, str]) -> bool:
     return norm in _PERSONAL and norm not in lookup
 
 
-def _sniff_separator(lines: list[str]) -> str:
-    # The header line carries the most separators; title lines above it rarely do.
-    best, best_count = ",", -1
-    for sep in (";", ",", "\t", "|"):
-        count = max((line.count(sep) for line in lines), default=0)
-        if count > best_count:
-            best, best_count = sep, count
-    return best
+def _head_records(head: str, sep: str) -> tuple[list[list[str]], list[int]]:
+    """The first records of `head` split by `sep`, with the line each one ends on."""
+    reader = csv.reader(io.StringIO(head), delimiter=sep)
+    records: list[list[str]] = []
+    end_lines: list[int] = []
+    try:
+        for rec in reader:
+            records.append(rec)
+            end_lines.append(reader.line_num)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass  # a cut-off quote at the end of the sample: the records so far are enough
+    return records, end_lines
 
 
 def _header_score(cells: list[str | None], lookup: dict[str, str]) -> int:
@@ -133,21 +140,18 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str]):
         head = text[: 256 * 1024]
         body = io.BytesIO(text.encode("utf-8"))
         del text
-    head_lines = head.splitlines()[: HEADER_SEARCH_ROWS + 5]
-    if not any(line.strip() for line in head_lines):
+    if not head.strip():
         raise ExtractError("berkas kosong")
-    sep = _sniff_separator(head_lines[:HEADER_SEARCH_ROWS])
-    reader = csv.reader(io.StringIO(head), delimiter=sep)
-    records: list[list[str]] = []
-    end_lines: list[int] = []
-    try:
-        for rec in reader:
-            records.append(rec)
-            end_lines.append(reader.line_num)
-            if len(records) >= HEADER_SEARCH_ROWS:
-                break
-    except csv.Error as exc:
-        raise ExtractError(f"CSV tidak terbaca: {exc}") from None
+    # The separator is the one under which some row reads as the best header.
+    best = None
+    for sep in (";", ",", "\t", "|"):
+        records, end_lines = _head_records(head, sep)
+        scores = [_header_score(r, lookup) for r in records]
+        if scores and (best is None or max(scores) > best[0]):
+            best = (max(scores), sep, records, end_lines)
+    if best is None:
+        raise ExtractError("CSV tidak terbaca")
+    _score, sep, records, end_lines = best
     h = _pick_header(records, lookup)
     header_line = end_lines[h]
     try:
@@ -162,8 +166,10 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str]):
     header = [grid[0, i] for i in range(grid.width)]
     data = grid.slice(1)
     del grid
-    # 1-based line of each record; quoted values may span lines, so count their newlines.
-    if data.width and data.height:
+    # 1-based line of each record; quoted values may span lines, so count their newlines
+    # (only when the file has more lines than records: the common case costs one memchr pass).
+    total_lines = _count_newlines(body)
+    if data.width and data.height and total_lines > header_line + data.height:
         newlines = data.select(
             pl.sum_horizontal(
                 [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in data.columns]
@@ -172,8 +178,18 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str]):
         before = newlines.cum_sum().shift(1, fill_value=0)
         rows = pl.int_range(0, data.height, eager=True) + (header_line + 1) + before
     else:
-        rows = pl.Series([], dtype=pl.Int64)
+        rows = pl.int_range(header_line + 1, header_line + 1 + data.height, eager=True)
     return header, data, rows, header_line
+
+
+def _count_newlines(body: Path | io.BytesIO) -> int:
+    if isinstance(body, io.BytesIO):
+        return body.getbuffer().tobytes().count(b"\n")
+    count = 0
+    with open(body, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            count += chunk.count(b"\n")
+    return count
 
 
 def _read_xlsx(path: Path, lookup: dict[str, str]):
@@ -237,19 +253,23 @@ def extract(path: Path, source: Source, rel: str, utf8: bool = True) -> Extracte
         raise ExtractError("kolom wajib tidak ada: kode_desa, nama_desa atau nama_kecamatan")
 
     # Personal columns are never selected: they leave memory with `data` below.
-    clean = {
-        pos: pl.col(pos).str.strip_chars().replace("", None) for pos in keep_for_skip
-    }
+    # Empty and whitespace-only cells become NULL; surrounding spaces are left to the parsers
+    # (they strip), which saves a full copy of every column of a big file.
+    clean = {pos: pl.when(pl.col(pos).str.contains(r"\S")).then(pl.col(pos))
+             for pos in keep_for_skip}
     frame = data.select(**clean).with_columns(rows.alias("__row").cast(pl.Int32))
     del data
-    header_norm = {pos: (cell or "").strip().lower() for pos, cell in zip(positional, header, strict=True)}
+    header_text = {pos: (cell or "").strip() for pos, cell in zip(positional, header, strict=True)}
     cols = keep_for_skip
     if cols:
         blank = pl.all_horizontal([pl.col(c).is_null() for c in cols])
+        # A repeated header repeats the header text; its first two named cells are proof enough
+        # (anchored regexes stop at the first differing character: cheap on big files).
+        named = [c for c in cols if header_text[c]][:2]
         repeated = pl.sum_horizontal(
-            [(pl.col(c).str.to_lowercase() == header_norm[c]).fill_null(False).cast(pl.Int32)
-             for c in cols if header_norm[c]]
-        ) * 2 >= max(1, sum(1 for c in cols if header_norm[c]))
+            [pl.col(c).str.contains(rf"^\s*{re.escape(header_text[c])}\s*$").fill_null(False)
+             .cast(pl.Int32) for c in named]
+        ) * 2 >= max(1, len(named))
         total = pl.coalesce([pl.col(c) for c in cols]).str.contains(_TOTAL_ROW).fill_null(False)
         skip = blank | repeated | total
     else:

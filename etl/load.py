@@ -37,6 +37,7 @@ SORT_ORDER = {
     "perizinan": ("tanggal_permohonan",),
     "usulan": ("tahun_rkpd", "kode_kecamatan"),
 }
+SORT_MAX_ROWS = 1_000_000
 # Point look-ups (ticket tracking, permalinks to one row).
 INDEXES = {"pengaduan": ("nomor_tiket",), "perizinan": ("nomor_permohonan",),
            "usulan": ("id_usulan",)}
@@ -200,7 +201,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
             order: tuple[str, ...] = ()) -> None:
     con.register("__incoming", frame)
     try:
-        order_sql = (" ORDER BY " + ", ".join(f'"{c}"' for c in order)) if order else ""
+        # Sorting costs as much as the insert itself on millions of rows; exports already
+        # come grouped by year and office, so only smaller tables are put in order.
+        order_sql = (" ORDER BY " + ", ".join(f'"{c}"' for c in order)) \
+            if order and frame.height <= SORT_MAX_ROWS else ""
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM __incoming{order_sql}")
     finally:
         con.unregister("__incoming")

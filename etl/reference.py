@@ -55,9 +55,10 @@ def _csv(path: Path) -> pl.DataFrame:
         raise ReferenceError(f"{path.name}: {str(exc).splitlines()[0]}") from None
 
 
-def _geometries(path: Path) -> pl.DataFrame:
+def _geometries(region: Region, key: str) -> pl.DataFrame:
     """kode → geometry as GeoJSON text, from a FeatureCollection keyed by `properties.kode`."""
-    if not path.exists():
+    path = region.path(key) if key in region.files else None
+    if path is None or not path.exists():
         return pl.DataFrame(schema={"kode": pl.String, "geojson": pl.String})
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -76,10 +77,8 @@ def reference_tables(region: Region) -> dict[str, pl.DataFrame]:
     """The reference tables of REFERENCE_TABLES_SQL as frames, from the region's files."""
     kec = _csv(region.path("kecamatan"))
     desa = _csv(region.path("desa"))
-    kec_geo = _geometries(region.path("kecamatan_geojson")) if "kecamatan_geojson" in region.files \
-        else _geometries(Path("/nonexistent"))
-    desa_geo = _geometries(region.path("desa_geojson")) if "desa_geojson" in region.files \
-        else _geometries(Path("/nonexistent"))
+    kec_geo = _geometries(region, "kecamatan_geojson")
+    desa_geo = _geometries(region, "desa_geojson")
     out = {
         "wilayah_kecamatan": kec.with_columns(
             jumlah_desa=pl.col("jumlah_desa").cast(pl.Int32, strict=False),

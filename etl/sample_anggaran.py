@@ -33,7 +33,7 @@ _PROFILE = {
     "bansos": np.array([0.02, 0.04, 0.08, 0.08, 0.08, 0.08, 0.09, 0.1, 0.1, 0.1, 0.1, 0.13]),
     "btt": np.ones(12) / 12,
     "bagi_hasil": np.array([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1.3]),
-    "bankeu": np.array([0, 0, 0.15, 0.3, 0.05, 0.1, 0.25, 0.05, 0.1, 0.3, 0.1, 0.2]),
+    "bankeu": np.array([0, 0, 0, 0.3, 0.15, 0.2, 0.25, 0.05, 0.1, 0.3, 0.1, 0.2]),
 }
 _LUMPY = {"modal": 4, "hibah": 3, "bansos": 3, "btt": 2}  # at most this many payment months
 # Finished-year absorption per category: (mean, sd).
@@ -232,7 +232,9 @@ def _perubahan(murni: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
                                           rng.uniform(0.6, 0.95, n)))
     is_belanja = murni["kode_rekening"].str.starts_with("5").to_numpy()
     pagu = murni["pagu"].to_numpy().astype(np.float64)
-    new = pagu * np.where(is_belanja | murni["kategori"].is_in(["pajak", "pbb"]).to_numpy(), f, 1.0)
+    # own revenue is re-estimated more cautiously than spending
+    is_pad = murni["kategori"].is_in(["pajak", "pbb"]).to_numpy()
+    new = pagu * np.where(is_belanja, f, np.where(is_pad, 1.0 + (f - 1.0) * 0.3, 1.0))
     target = pagu[is_belanja].sum() * rng.uniform(1.02, 1.04)
     new[is_belanja] *= target / new[is_belanja].sum()
     new = np.maximum(np.round(new / 1000.0) * 1000.0, 1000.0).astype(np.int64)

@@ -279,7 +279,7 @@ PENDAPATAN = (
     ("4.1.02.03.08.0001", "Retribusi Penggunaan Tenaga Kerja Asing (TKA)", "Bapenda", "pajak", 0.0004),
     ("4.1.03.01.01.0001", None, "BPKAD", "pajak", 0.0020),
     ("4.1.04.05.01.0001", "Jasa Giro pada Kas Daerah", "BPKAD", "pajak", 0.0030),
-    ("4.1.04.16.01.0001", "Pendapatan BLUD", "BPKAD", "pajak", 0.0300),
+    ("4.1.04.16.01.0001", "Pendapatan BLUD", "BPKAD", "pajak", 0.0270),
     ("4.2.01.01.01.0001", "DBH Pajak Penghasilan", "BPKAD", "dbh", 0.0150),
     ("4.2.01.01.02.0001", "DBH Pajak Bumi dan Bangunan", "BPKAD", "dbh", 0.0080),
     ("4.2.01.07.01.0001", "DBH Sumber Daya Alam", "BPKAD", "dbh", 0.0170),

@@ -61,10 +61,32 @@ def parsed(source: Source, col: Column) -> pl.Expr:
     """The expression that parses the raw string column into `col`'s kind (NULL if unparseable)."""
     value = raw(col.name)
     if col.kind == "text":
-        return value
+        text = value.str.strip_chars()
+        return pl.when(text.str.len_bytes() > 0).then(text)
     if col.kind == "enum":
         return parse.enum(value, list(col.values), parse.synonyms_for(source.name, col.name))
     return getattr(parse, _PARSERS[col.kind])(value)
+
+
+def _parsed_columns(source: Source, work: pl.DataFrame, cols: list[Column]) -> list[pl.Series]:
+    """Every column parsed; a column with few distinct values is parsed once per value."""
+    out: list[pl.Series] = []
+    direct: list[Column] = []
+    for col in cols:
+        values = work.get_column(RAW + col.name)
+        if col.kind == "text" or values.n_unique() * 4 > max(work.height, 1):
+            direct.append(col)
+            continue
+        # Codes, years, months, statuses repeat millions of times in a big file.
+        distinct = values.unique().drop_nulls().to_frame()
+        table = distinct.with_columns(parsed(source, col).alias(col.name))
+        joined = values.to_frame().join(table, on=RAW + col.name, how="left",
+                                        maintain_order="left")
+        out.append(joined.get_column(col.name))
+    if direct:
+        frame = work.select([parsed(source, c).alias(c.name) for c in direct])
+        out += frame.get_columns()
+    return out
 
 
 def _column_issues(source: Source, col: Column) -> Issue:
@@ -160,8 +182,11 @@ def validate(source: Source, ext: Extracted, ref: Reference) -> Validated:
     """Parse, match and check one extracted file; split it into good rows and rejects."""
     cols = [c for c in source.columns if not c.derived]
     work = ext.frame.rename({c.name: RAW + c.name for c in cols})
-    work = work.with_columns([parsed(source, c).alias(c.name) for c in cols])
-    issues = [_column_issues(source, c) for c in cols]
+    work = work.with_columns(_parsed_columns(source, work, cols))
+    # Parse problems are fixed now: the matchers below replace some columns (names → codes).
+    column_issues = [_column_issues(source, c) for c in cols]
+    work = work.with_columns([r.alias(f"__cr_{label}") for label, r, _v in column_issues])
+    issues: list[Issue] = [(label, pl.col(f"__cr_{label}"), v) for label, _r, v in column_issues]
     notes: list[Issue] = []
     work = transform.with_defaults(source, work)
     names = {c.name for c in source.columns}
@@ -186,7 +211,13 @@ def validate(source: Source, ext: Extracted, ref: Reference) -> Validated:
 def split_duplicates(source: Source, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(first occurrence of each key, one reject per later duplicate naming the first's place)."""
     keys = list(source.key)
-    first = good.select(pl.struct(keys).is_first_distinct()).to_series()
+    # A 64-bit hash finds candidate duplicates fast; the exact key check runs on those only.
+    hashed = good.select(pl.struct(keys).hash()).to_series()
+    if hashed.is_unique().all():
+        return good, pl.DataFrame(schema=REJECT_SCHEMA)
+    candidate = hashed.is_duplicated()
+    exact = good.filter(candidate).select(pl.struct(keys).is_first_distinct()).to_series()
+    first = pl.Series([True] * good.height).scatter(candidate.arg_true(), exact)
     if first.all():
         return good, pl.DataFrame(schema=REJECT_SCHEMA)
     dups = good.filter(~first)

@@ -107,6 +107,23 @@ def funnel_by(frame: pl.DataFrame, by: str) -> pl.DataFrame:
             .group_by(by).agg(exprs).sort(STAGES[0], descending=True))
 
 
+def stage_mix_by(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Per group and furthest stage reached: count and estimated cost (what the stacked bars draw)."""
+    if by not in ("nama_kecamatan", "bidang_urusan"):
+        raise ValueError(by)
+    stage_names = pl.DataFrame({"tahap_tercapai": list(range(1, len(STAGES) + 1)),
+                                "tahap": list(STAGES)},
+                               schema={"tahap_tercapai": frame.schema.get("tahap_tercapai",
+                                                                          pl.Int32),
+                                       "tahap": pl.String})
+    return (frame.with_columns(pl.col(by).fill_null("–"))
+            .group_by(by, "tahap_tercapai")
+            .agg(pl.len().alias("jumlah"), pl.col("perkiraan_biaya").sum())
+            .join(stage_names, on="tahap_tercapai", how="left")
+            .sort([by, "tahap_tercapai"])
+            .select(by, "tahap_tercapai", "tahap", "jumlah", "perkiraan_biaya"))
+
+
 def rejection_reasons(frame: pl.DataFrame) -> pl.DataFrame:
     """Rejected and returned proposals counted by status and reason."""
     return (frame.filter(pl.col("status").is_in(["ditolak", "dikembalikan"]))
@@ -341,13 +358,18 @@ def per_desa(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def geojson_bytes(frame: pl.DataFrame) -> bytes:
-    """The proposals with a point as a GeoJSON FeatureCollection of Points (public columns)."""
-    pts = frame.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null())
-    props = pts.drop("lat", "lng")
+    """The proposals as a GeoJSON FeatureCollection of Points (public columns).
+
+    A proposal without coordinates is a Feature with `"geometry": null` (RFC 7946 §3.2), so the
+    file holds exactly the rows of the list.
+    """
+    props = frame.drop("lat", "lng")
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
+        {"type": "Feature",
+         "geometry": ({"type": "Point", "coordinates": [lng, lat]}
+                      if lat is not None and lng is not None else None),
          "properties": p}
-        for lng, lat, p in zip(pts["lng"].to_list(), pts["lat"].to_list(),
+        for lng, lat, p in zip(frame["lng"].to_list(), frame["lat"].to_list(),
                                props.to_dicts(), strict=True)
     ]
     doc = {"type": "FeatureCollection", "features": features}

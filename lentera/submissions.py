@@ -22,12 +22,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import threading
+import time
 from collections.abc import Iterator
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy handler alone
+    fcntl = None
 
 import polars as pl
 from sqlalchemy import (
@@ -47,12 +53,12 @@ from sqlalchemy import (
     Text,
     case,
     create_engine,
-    event as sa_event,
     func,
     insert,
     select,
     update,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -67,7 +73,7 @@ from lentera.photos import (
     stage_photo,
     uploads_root,
 )
-from lentera.schema import KANAL, PENGADUAN, STATUS_PENGADUAN, STATUS_USULAN, USULAN
+from lentera.schema import PENGADUAN, STATUS_PENGADUAN, STATUS_USULAN, USULAN
 from lentera.tickets import PREFIX_PENGADUAN, PREFIX_USULAN, new_ticket, normalize_ticket
 
 log = logging.getLogger(__name__)
@@ -308,10 +314,61 @@ def schema_version_of(url: str | None = None) -> int:
         return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
 
 
+def _lock_file(eng: Engine) -> str | None:
+    if fcntl is None or eng.dialect.name != "sqlite":
+        return None
+    database = eng.url.database
+    return None if not database or database == ":memory:" else database + ".writelock"
+
+
+@lru_cache(maxsize=16)
+def _thread_lock(path: str) -> threading.Lock:
+    return threading.Lock()
+
+
+@contextlib.contextmanager
+def _writer_turn(eng: Engine) -> Iterator[None]:
+    """Queue SQLite writers on a lock that wakes the next one at once.
+
+    SQLite's own busy handler sleeps up to 100 ms between retries, so 20 contending writers
+    spend most of their time asleep while the database is free. Threads queue on a lock,
+    processes on `flock` polled every few milliseconds. Correctness does not depend on this:
+    BEGIN IMMEDIATE still serialises writers if another program writes without it.
+    """
+    path = _lock_file(eng)
+    if path is None:
+        yield
+        return
+    timeout = BUSY_TIMEOUT_MS / 1000
+    tlock = _thread_lock(path)
+    if not tlock.acquire(timeout=timeout):
+        raise SubmissionError("the submissions store is busy")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + timeout
+            delay = 0.0002
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise SubmissionError("the submissions store is busy") from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.004)
+            yield
+        finally:
+            os.close(fd)  # releases the flock; a killed process releases it too
+    finally:
+        tlock.release()
+
+
 @contextlib.contextmanager
 def write_transaction() -> Iterator[Connection]:
     """A short write transaction on the configured store (BEGIN IMMEDIATE on SQLite)."""
-    with engine().execution_options(lentera_write=True).begin() as conn:
+    eng = engine()
+    with _writer_turn(eng), eng.execution_options(lentera_write=True).begin() as conn:
         yield conn
 
 
@@ -346,19 +403,60 @@ def _fallback_redact(s: str | None) -> str | None:
     return _PHONE.sub("[HP]", s)
 
 
+def _python_redactor(r):
+    """`etl.redact.redact` replayed with Python's `re` on its own patterns, for single strings.
+
+    The Polars version costs a query per call (tens of milliseconds when 20 processes share two
+    cores); a form needs one string at a time. tests/test_submissions.py checks both agree.
+    """
+    def rx(pattern: str) -> re.Pattern:
+        # Rust's `$` is the very end; Python's also matches before a final newline.
+        return re.compile(pattern.replace("|$)", r"|\Z)"))
+
+    email, rp, thousands = rx(r._EMAIL), rx(r._RP), rx(r._THOUSANDS)
+    nik = rx(r._BEFORE + "(" + r._NIK + ")" + r._AFTER)
+    phone = rx(r._BEFORE + "(" + r._PHONE + ")" + r._AFTER)
+
+    def one(text: str) -> str:
+        text = email.sub("[EMAIL]", text)
+        text = rp.sub("\\g<1>\\g<2>\ue001\\g<3>", text)
+        for _ in range(r._THOUSAND_PASSES):
+            text = thousands.sub("\\g<1>\\g<2>\ue000\\g<3>\\g<4>", text)
+        for _ in range(2):
+            text = nik.sub("\\g<1>[NIK]\\g<3>", text)
+        for _ in range(2):
+            text = phone.sub("\\g<1>[TELEPON]\\g<3>", text)
+        return text.replace("\ue000", ".").replace("\ue001", "")
+
+    return one
+
+
 @lru_cache(maxsize=1)
 def _redactor():
+    """Redacts a list of texts: `etl.redact`'s rules (see `_python_redactor`) or the fallback."""
     try:
-        from etl.redact import redact_text
-    except ImportError:
-        log.warning("etl.redact not available; using the minimal fallback redaction")
-        return _fallback_redact
-    return redact_text
+        from etl import redact as r
+
+        one = _python_redactor(r)
+    except (ImportError, AttributeError):
+        log.warning("etl.redact not usable; using the minimal fallback redaction")
+        one = _fallback_redact
+    return lambda texts: [None if t is None else one(t) for t in texts]
+
+
+def _redact_all(**fields) -> dict[str, str | None]:
+    """Cleaned, redacted free text per field (None when empty). The raw text is never stored."""
+    cleaned = {k: forms.clean_text(v) for k, v in fields.items()}
+    present = [k for k, v in cleaned.items() if v is not None]
+    if present:
+        for k, v in zip(present, _redactor()([cleaned[k] for k in present]), strict=True):
+            cleaned[k] = v
+    return cleaned
 
 
 def _redact(value) -> str | None:
-    """Cleaned, redacted free text (None when empty). The raw text is never stored."""
-    return _redactor()(forms.clean_text(value))
+    """One cleaned, redacted text (None when empty)."""
+    return _redact_all(t=value)["t"]
 
 
 # ---------------------------------------------------------------- writes
@@ -419,6 +517,9 @@ def _store(row: dict, photos: list[ProcessedPhoto], contact_value: dict | None, 
             now = _now()
             try:
                 with write_transaction() as conn:
+                    if row.get("support_of"):
+                        # First, so an unknown proposal is a clear error, not a foreign-key one.
+                        _increment_support(conn, row["support_of"])
                     _insert_submission(conn, {**row, "ticket": ticket, "created_at": now})
                     _insert_event(conn, ticket=ticket, at=now, actor=actor, role=role,
                                   from_status=None, to_status=row["status"])
@@ -426,8 +527,6 @@ def _store(row: dict, photos: list[ProcessedPhoto], contact_value: dict | None, 
                         _insert_contact(conn, ticket, contact_value, now)
                     for s in staged:
                         _insert_photo(conn, ticket, s, now)
-                    if row.get("support_of"):
-                        _increment_support(conn, row["support_of"])
                 break
             except IntegrityError:
                 if _ticket_exists(ticket):
@@ -478,7 +577,7 @@ def create_pengaduan(data: dict, photos: list[bytes], contact: dict | None = Non
     row = {
         "kind": "pengaduan", "status": STATUS_AWAL["pengaduan"],
         "kategori": data["kategori"], "klasifikasi": data.get("klasifikasi") or "pengaduan",
-        "judul": _redact(data["judul"]), "isi": _redact(data["isi"]),
+        **_redact_all(judul=data["judul"], isi=data["isi"]),
         "kode_desa": desa["kode_desa"], "kode_kecamatan": desa["kode_kecamatan"],
         "lat": lat, "lng": lng,
         "rahasia": _flag(data.get("rahasia"), False), "anonim": _flag(data.get("anonim"), True),
@@ -501,7 +600,7 @@ def create_usulan(data: dict, photos: list[bytes], contact: dict | None = None, 
     created_year = dt.datetime.now(dt.UTC).year
     row = {
         "kind": "usulan", "status": STATUS_AWAL["usulan"],
-        "usulan": _redact(data["usulan"]), "permasalahan": _redact(data.get("permasalahan")),
+        **_redact_all(usulan=data["usulan"], permasalahan=data.get("permasalahan")),
         "kode_desa": desa["kode_desa"], "kode_kecamatan": desa["kode_kecamatan"],
         "lat": lat, "lng": lng,
         "volume": forms.number_or_none(data["volume"]), "satuan": data["satuan"],
@@ -850,11 +949,3 @@ def usulan_frame(with_support: bool = False) -> pl.DataFrame:
         cols += [pl.col("tanggal_masuk"), pl.col("support_count"), pl.col("support_of")]
     return frame.select(cols)
 
-
-__all__ = [
-    "KANAL", "SubmissionError", "SubmissionNotFoundError", "SubmissionValidationError",
-    "append_event", "create_pengaduan", "create_usulan", "dispose_all", "engine", "events_frame",
-    "init", "pengaduan_frame", "photo_path", "public_view", "read_connection",
-    "referenced_photo_names", "submission_count", "support", "tickets", "timeline",
-    "usulan_frame", "write_transaction", "Decimal",
-]

@@ -37,8 +37,10 @@ def setup() -> str:
     if "lang" not in st.session_state:
         st.session_state["lang"] = qp_get("lang", DEFAULT_LANG, allowed=LANGS)
     with st.sidebar:
+        # persist_state="session": a page switch would otherwise reset the switch to its default.
         lang = st.radio(
-            "Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang", horizontal=True
+            "Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang", horizontal=True,
+            persist_state="session",
         )
     lang = set_lang(lang)
     # The default language keeps the URL clean; page switches clear it, so set it on every run.
@@ -83,8 +85,27 @@ def sample_banner() -> None:
         st.warning(t("common.sample_banner"), icon=":material/science:")
 
 
+def _route_through_app() -> None:
+    """Rerun through app.py when Streamlit ran a page file on its own (its `pages/` v1 mode).
+
+    Streamlit decides "v1 multipage app" from the mere existence of a `pages/` folder until the
+    first run that calls `st.navigation`. So the first visitor after a restart who opens, say,
+    /tentang gets pages/tentang.py alone: no language, no sidebar, file names as the menu. The
+    flag is process-wide; clearing it and rerunning sends this and every later run through
+    app.py. (Alternative: a folder not named `pages/`.)
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the flag has no v1 mode to escape
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(title: str, intro: str | None = None) -> None:
     """The same top on every page: title, one calm sentence, the sample-data notice."""
+    _route_through_app()
     st.title(title)
     if intro:
         st.caption(intro)

@@ -1,11 +1,318 @@
-"""Anggaran: where the budget goes, plan against realisation (placeholder until its engineer fills it)."""
+"""Anggaran (TRANS-A): where the money comes from, where it goes, and how fast it is spent."""
 
+import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
-from lentera import ui
+from lentera import anggaran, config, fmt, ui
+from lentera.chart import PALETTE, chart, rows_controls
 from lentera.i18n import t
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()
 
-st.info(t("pages.anggaran_coming"), icon=":material/construction:")
+
+def _go_to(dim: str | None = None, path: str | None = None) -> None:
+    # Callback: move the drill to (dim, path); the URL carries it so a copied link reopens it.
+    if dim is not None:
+        st.session_state["dim"] = dim
+    ui.qp_set(path=path or None)
+
+
+def _rupiah_col(frame: pl.DataFrame, col: str) -> list[str]:
+    return [fmt.rupiah(v) for v in frame[col].to_list()]
+
+
+def _pct_col(frame: pl.DataFrame, col: str) -> list[str]:
+    return [fmt.percent(v) for v in frame[col].to_list()]
+
+
+def _miliar(frame: pl.DataFrame, col: str) -> list[float]:
+    return [float(v or 0) / 1e9 for v in frame[col].to_list()]
+
+
+# ---- year and stage --------------------------------------------------------------------------
+years = ui.cached(anggaran.tahun_anggaran)
+if years.is_empty():
+    st.info(t("anggaran.no_budget"))
+    st.stop()
+tahun_opts = years["tahun"].to_list()
+c_tahun, c_tahap = st.columns(2)
+# A new year starts at its own effective stage (perubahan when it has one), not the last pick.
+tahun = c_tahun.selectbox(t("anggaran.filter_tahun"), tahun_opts, index=len(tahun_opts) - 1,
+                          key="tahun", bind="query-params",
+                          on_change=lambda: st.session_state.pop("tahap", None))
+info = years.filter(pl.col("tahun") == tahun).row(0, named=True)
+tahap_opts = [s for s in anggaran.TAHAP if info[f"ada_{s}"]]
+tahap = c_tahap.segmented_control(
+    t("anggaran.filter_tahap"), tahap_opts, default=info["tahap_efektif"], required=True,
+    format_func=lambda s: t(f"anggaran.tahap_{s}"), key="tahap", bind="query-params",
+) or info["tahap_efektif"]
+bulan = info["bulan_terakhir"]
+freshness = ui.freshness(year=tahun, month=bulan) if bulan else ""
+if bulan:
+    st.caption(t("anggaran.realisasi_per", freshness=freshness,
+                 tahap=t(f"anggaran.tahap_{tahap}").lower()))
+else:
+    st.info(t("anggaran.no_realisasi"))
+    bulan = 12
+
+# ---- headline --------------------------------------------------------------------------------
+st.subheader(t("anggaran.h_ringkasan"))
+head = ui.cached(anggaran.ringkasan, tahun=tahun, tahap=tahap, bulan=bulan)
+rows = {r["pos"]: r for r in head.iter_rows(named=True)}
+saldo = anggaran.saldo(head)
+cols = st.columns(3)
+for col, pos in zip(cols, ("pendapatan", "belanja"), strict=False):
+    r = rows[pos]
+    delta = None
+    if r["persen"] is not None and r["persen_lalu"] is not None:
+        delta = t("anggaran.poin_vs", poin=fmt.number((r["persen"] - r["persen_lalu"]) * 100, 1),
+                  tahun=tahun - 1)
+    col.metric(t(f"anggaran.pos_{pos}"), fmt.rupiah(r["realisasi"]), delta=delta,
+               delta_color="off" if pos == "belanja" else "normal", border=True)
+    col.caption(t("anggaran.dari_pagu", pagu=fmt.rupiah(r["pagu"]), persen=fmt.percent(r["persen"])))
+    if r["persen_lalu"] is not None:
+        col.caption(t("anggaran.tahun_lalu", tahun=tahun - 1, persen=fmt.percent(r["persen_lalu"])))
+netto = saldo["realisasi"]["pembiayaan_netto"]
+cols[2].metric(t("anggaran.pembiayaan_netto"), fmt.rupiah(netto), border=True)
+cols[2].caption(t("anggaran.pagu_dari", pagu=fmt.rupiah(saldo["pagu"]["pembiayaan_netto"])))
+cols = st.columns(3)
+sd = saldo["realisasi"]["surplus_defisit"]
+cols[0].metric(t("anggaran.surplus") if sd >= 0 else t("anggaran.defisit"), fmt.rupiah(abs(sd)),
+               help=t("anggaran.surplus_defisit_help"), border=True)
+sd_pagu = saldo["pagu"]["surplus_defisit"]
+cols[0].caption(t("anggaran.pagu_dari", pagu=(t("anggaran.surplus") if sd_pagu >= 0
+                                               else t("anggaran.defisit")) + " " + fmt.rupiah(abs(sd_pagu))))
+region = config.region()
+cols[1].metric(t("anggaran.belanja_per_kapita"),
+               fmt.rupiah_full(anggaran.per_kapita(rows["belanja"]["realisasi"]), sen=False),
+               help=t("anggaran.per_kapita_help", penduduk=fmt.number(region.population_total),
+                      sumber=region.population_source), border=True)
+cols[1].caption(t("anggaran.pagu_dari", pagu=fmt.rupiah_full(
+    anggaran.per_kapita(rows["belanja"]["pagu"]), sen=False)))
+with cols[2]:
+    rows_controls(head, name=f"anggaran-ringkasan-{tahun}-{tahap}", key="ringkasan")
+
+# ---- what the perubahan changed --------------------------------------------------------------
+if info["ada_murni"] and info["ada_perubahan"]:
+    with st.expander(t("anggaran.h_perubahan", tahun=tahun)):
+        ubah = ui.cached(anggaran.perubahan, tahun=tahun)
+        if ubah.filter(pl.col("selisih") != 0).is_empty():
+            st.info(t("anggaran.tidak_berubah"))
+        else:
+            st.caption(t("anggaran.perubahan_caption"))
+            for dimensi, title, top in (("skpd", "perubahan_skpd", 12), ("jenis", "perubahan_jenis", 30)):
+                part = ubah.filter(pl.col("dimensi") == dimensi).head(top).reverse()
+                fig = go.Figure(go.Bar(
+                    y=part["nama"].to_list(), x=_miliar(part, "selisih"), orientation="h",
+                    marker_color=[PALETTE[2] if v >= 0 else PALETTE[3] for v in _miliar(part, "selisih")],
+                    hovertext=_rupiah_col(part, "selisih"), hoverinfo="y+text"))
+                fig.update_layout(title=t(f"anggaran.{title}"), height=120 + 26 * part.height,
+                                  xaxis_title=t("anggaran.sumbu_miliar"))
+                chart(fig, ubah.filter(pl.col("dimensi") == dimensi),
+                      name=f"anggaran-perubahan-{dimensi}-{tahun}", key=f"perubahan_{dimensi}")
+
+# ---- absorption over the year and laggards ---------------------------------------------------
+st.subheader(t("anggaran.h_serapan"))
+serapan = ui.cached(anggaran.serapan_bulanan)
+fig = go.Figure()
+for i, (th, part) in enumerate(serapan.group_by("tahun", maintain_order=True)):
+    th = th[0]
+    fig.add_trace(go.Scatter(
+        x=[fmt.month_name(m, short=True) for m in part["bulan"]], y=(part["serapan"] * 100).to_list(),
+        name=str(th), mode="lines+markers",
+        line=dict(width=4 if th == tahun else 2, color=PALETTE[i % len(PALETTE)]),
+        opacity=1.0 if th == tahun else 0.6))
+merata = anggaran.garis_merata(12)
+fig.add_trace(go.Scatter(x=[fmt.month_name(m, short=True) for m in merata["bulan"]],
+                         y=(merata["serapan"] * 100).to_list(), name=t("anggaran.garis_merata"),
+                         mode="lines", line=dict(dash="dash", color="#000000", width=1)))
+fig.update_layout(height=380, xaxis_title=t("anggaran.sumbu_bulan"),
+                  yaxis=dict(title=t("anggaran.sumbu_serapan"), ticksuffix="%"))
+chart(fig, serapan.join(merata.rename({"serapan": "serapan_merata"}), on="bulan", how="left"),
+      name="anggaran-serapan-bulanan", key="serapan", caption=t("anggaran.serapan_caption"))
+
+st.markdown(f"**{t('anggaran.h_tertinggal')}**")
+lag = ui.cached(anggaran.tertinggal, tahun=tahun, bulan=bulan)
+st.caption(t("anggaran.tertinggal_caption", bulan=fmt.month_year(tahun, bulan),
+             min_pagu=fmt.rupiah(anggaran.MIN_PAGU_TERTINGGAL)))
+if serapan.filter((pl.col("tahun") < tahun) & (pl.col("bulan") == bulan)).is_empty():
+    st.info(t("anggaran.tertinggal_no_history"))
+elif lag.is_empty():
+    st.success(t("anggaran.tertinggal_none"))
+else:
+    top = lag.head(10).reverse()
+    fig = go.Figure(go.Bar(
+        y=top["singkatan"].to_list(), x=[v / 1e9 for v in top["tertinggal"].to_list()],
+        orientation="h", marker_color=PALETTE[3],
+        hovertext=[f"{fmt.rupiah(b)} · {fmt.percent(s)} / {fmt.percent(h)}" for b, s, h in
+                   zip(top["tertinggal"], top["serapan"], top["harapan"], strict=True)],
+        hoverinfo="y+text"))
+    fig.update_layout(height=120 + 28 * top.height, xaxis_title=t("anggaran.tertinggal_sumbu"))
+    chart(fig, lag, name=f"anggaran-tertinggal-{tahun}-{bulan}", key="tertinggal")
+    st.dataframe(
+        pl.DataFrame({
+            t("anggaran.col_skpd"): [s + (" " + t("anggaran.rata_kabupaten") if k else "")
+                                     for s, k in zip(lag["singkatan"], lag["pakai_rata_kabupaten"],
+                                                     strict=True)],
+            t("anggaran.col_serapan"): _pct_col(lag, "serapan"),
+            t("anggaran.col_harapan"): _pct_col(lag, "harapan"),
+            t("anggaran.col_tertinggal"): _rupiah_col(lag, "tertinggal"),
+        }),
+        hide_index=True, width="stretch", key="tertinggal_tabel")
+
+# ---- drill-down ------------------------------------------------------------------------------
+st.subheader(t("anggaran.h_rincian"))
+dim = st.segmented_control(
+    t("anggaran.dim_label"), anggaran.DIMENSI, default="akun", required=True,
+    format_func=lambda d: t(f"anggaran.dim_{d}"), key="dim", bind="query-params",
+    on_change=lambda: ui.qp_set(path=None),
+) or "akun"
+path = anggaran.valid_path(dim, ui.qp_get("path", ""))
+nodes = ui.cached(anggaran.rincian, tahun=tahun, tahap=tahap, dim=dim, path=path)
+if nodes.is_empty() and path:
+    # An unknown node (a link from another year, a typo): back to the top, never a traceback.
+    path = ""
+    ui.qp_set(path=None)
+    nodes = ui.cached(anggaran.rincian, tahun=tahun, tahap=tahap, dim=dim, path=path)
+crumbs = ui.cached(anggaran.jejak, tahun=tahun, dim=dim, path=path)
+
+st.caption(t("anggaran.jejak_label"))
+crumb_cols = st.columns(min(len(crumbs) + 1, 6))
+crumb_cols[0].button(t("anggaran.jejak_semua"), key="jejak_root", on_click=_go_to,
+                     kwargs={"path": ""}, disabled=not path, type="tertiary")
+for i, c in enumerate(crumbs.iter_rows(named=True)):
+    crumb_cols[(i + 1) % len(crumb_cols)].button(
+        anggaran.label_node(c["tingkat"], c["kode"], c["nama"]), key=f"jejak_{i}", on_click=_go_to,
+        kwargs={"path": c["path"]}, disabled=c["path"] == path, type="tertiary")
+
+nodes = nodes.with_columns(label=pl.Series(
+    [anggaran.label_node(tg, k, n) for tg, k, n in
+     zip(nodes["tingkat"], nodes["kode"], nodes["nama"], strict=True)], dtype=pl.String))
+if nodes.is_empty():
+    st.info(t("anggaran.rincian_kosong"))
+else:
+    child_paths = [p for p in nodes["path"].to_list() if p]
+    labels = dict(zip(nodes["path"].to_list(), nodes["label"].to_list(), strict=True))
+    tingkat = nodes["tingkat"][0]
+    if child_paths:
+        st.selectbox(
+            t("anggaran.buka_anak", tingkat=t(f"anggaran.tingkat_{tingkat}").lower()),
+            [None, *child_paths], format_func=lambda p: t("anggaran.pilih") if p is None else labels[p],
+            key=f"anak_{dim}_{path}",
+            on_change=lambda: _go_to(path=st.session_state[f"anak_{dim}_{path}"] or path))
+    else:
+        st.caption(t("anggaran.daun"))
+    fig = go.Figure(go.Treemap(
+        ids=nodes["kode"].to_list(), labels=nodes["label"].to_list(),
+        parents=[""] * nodes.height,
+        values=[max(float(v or 0), 0.0) for v in nodes["pagu"].to_list()],
+        customdata=nodes["path"].to_list(),
+        text=[f"{fmt.rupiah(p)} · {fmt.percent(r)}" for p, r in
+              zip(nodes["pagu"].to_list(), nodes["persen"].to_list(), strict=True)],
+        textinfo="label+text", hoverinfo="label+text",
+        marker=dict(colors=[min((r or 0) * 100, 120) for r in nodes["persen"].to_list()],
+                    colorscale="Cividis", cmin=0, cmax=100, showscale=False),
+    ))
+    fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0))
+    download = nodes.select("kode", "nama", "tingkat", "pagu", "realisasi", "persen", "porsi")
+    event = chart(fig, download, name=f"anggaran-rincian-{dim}-{tahun}-{tahap}-{path or 'semua'}",
+                  key=f"treemap_{dim}_{path}", on_select="rerun",
+                  caption=t(f"anggaran.rincian_caption_{dim}"))
+    points = (event.get("selection") or {}).get("points") or [] if event else []
+    picked = next((p.get("customdata") for p in points if p.get("customdata")), None)
+    if picked and picked in child_paths:
+        _go_to(path=picked)
+        st.rerun()
+    st.dataframe(
+        pl.DataFrame({
+            t("anggaran.col_kode"): nodes["kode"],
+            t("anggaran.col_nama"): nodes["label"],
+            t("anggaran.col_pagu"): _rupiah_col(nodes, "pagu"),
+            t("anggaran.col_realisasi"): _rupiah_col(nodes, "realisasi"),
+            t("anggaran.col_persen"): _pct_col(nodes, "persen"),
+            t("anggaran.col_porsi"): _pct_col(nodes, "porsi"),
+        }),
+        hide_index=True, width="stretch", key="rincian_tabel")
+
+# ---- search ----------------------------------------------------------------------------------
+st.subheader(t("anggaran.h_cari"))
+q = st.text_input(t("anggaran.cari_label"), key="q", bind="query-params",
+                  placeholder=t("anggaran.cari_placeholder"), max_chars=200)
+if anggaran.kata_cari(q):
+    hits = ui.cached(anggaran.cari, tahun=tahun, tahap=tahap, q=q)
+    if hits.is_empty():
+        st.info(t("anggaran.cari_kosong", q=q, tahun=tahun))
+    else:
+        st.caption(t("anggaran.cari_hasil", n=hits.height))
+        st.dataframe(
+            pl.DataFrame({
+                t("anggaran.col_jenis"): [t(f"anggaran.jenis_hasil_{j}") for j in hits["jenis"]],
+                t("anggaran.col_kode"): hits["kode"],
+                t("anggaran.col_nama"): hits["nama"],
+                t("anggaran.col_pagu"): _rupiah_col(hits, "pagu"),
+                t("anggaran.col_realisasi"): _rupiah_col(hits, "realisasi"),
+                t("anggaran.col_persen"): _pct_col(hits, "persen"),
+            }),
+            hide_index=True, width="stretch", key="cari_tabel")
+        rows_controls(hits.drop("dim", "path"), name=f"anggaran-cari-{tahun}", key="cari")
+        st.caption(t("anggaran.cari_buka"))
+        for i, h in enumerate(hits.head(8).iter_rows(named=True)):
+            st.button(f"{t('anggaran.jenis_hasil_' + h['jenis'])}: {h['nama']}", key=f"cari_buka_{i}",
+                      on_click=_go_to, kwargs={"dim": h["dim"], "path": h["path"]},
+                      type="tertiary", icon=":material/subdirectory_arrow_right:")
+
+# ---- belanja by kind and by urusan -----------------------------------------------------------
+st.subheader(t("anggaran.h_jenis"))
+jenis = ui.cached(anggaran.belanja_per_jenis, tahun=tahun, tahap=tahap)
+jenis_lbl = [t(f"anggaran.jenis_{k}") for k in jenis["kategori"]]
+fig = go.Figure([
+    go.Bar(y=jenis_lbl, x=_miliar(jenis, "pagu"), name=t("anggaran.seri_pagu"), orientation="h",
+           hovertext=_rupiah_col(jenis, "pagu"), hoverinfo="y+text"),
+    go.Bar(y=jenis_lbl, x=_miliar(jenis, "realisasi"), name=t("anggaran.seri_realisasi"),
+           orientation="h", hovertext=_rupiah_col(jenis, "realisasi"), hoverinfo="y+text"),
+])
+fig.update_layout(barmode="group", height=140 + 48 * jenis.height,
+                  yaxis=dict(autorange="reversed"), xaxis_title=t("anggaran.sumbu_miliar"))
+chart(fig, jenis, name=f"anggaran-belanja-jenis-{tahun}-{tahap}", key="jenis")
+
+st.subheader(t("anggaran.h_urusan"))
+urusan = ui.cached(anggaran.belanja_per_urusan, tahun=tahun, tahap=tahap)
+fig = go.Figure(go.Bar(
+    y=urusan["nama_bidang"].to_list(), x=_miliar(urusan, "pagu"), orientation="h",
+    marker_color=PALETTE[0],
+    hovertext=[f"{fmt.rupiah(p)} · {fmt.percent(r)}" for p, r in
+               zip(urusan["pagu"].to_list(), urusan["persen"].to_list(), strict=True)],
+    hoverinfo="y+text"))
+fig.update_layout(height=120 + 26 * urusan.height, yaxis=dict(autorange="reversed"),
+                  xaxis_title=t("anggaran.sumbu_miliar"))
+chart(fig, urusan, name=f"anggaran-belanja-urusan-{tahun}-{tahap}", key="urusan",
+      caption=t("anggaran.urusan_caption"))
+
+# ---- pendapatan ------------------------------------------------------------------------------
+st.subheader(t("anggaran.h_pendapatan"))
+pend = ui.cached(anggaran.pendapatan, tahun=tahun, tahap=tahap)
+dep = anggaran.ketergantungan(pend)
+st.metric(t("anggaran.ketergantungan"), fmt.percent(dep), help=t("anggaran.ketergantungan_help"))
+for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
+    part = pend.filter(pl.col("bagian") == bagian)
+    if part.is_empty():
+        continue
+    fig = go.Figure([
+        go.Bar(y=part["nama"].to_list(), x=_miliar(part, "pagu"), name=t("anggaran.seri_pagu"),
+               orientation="h", hovertext=_rupiah_col(part, "pagu"), hoverinfo="y+text"),
+        go.Bar(y=part["nama"].to_list(), x=_miliar(part, "realisasi"),
+               name=t("anggaran.seri_realisasi"), orientation="h",
+               hovertext=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
+                          zip(part["realisasi"].to_list(), part["persen"].to_list(), strict=True)],
+               hoverinfo="y+text"),
+    ])
+    fig.update_layout(title=t(f"anggaran.pendapatan_{bagian}"), barmode="group",
+                      height=160 + 48 * part.height, yaxis=dict(autorange="reversed"),
+                      xaxis_title=t("anggaran.sumbu_miliar"))
+    chart(fig, part, name=f"anggaran-pendapatan-{bagian}-{tahun}-{tahap}", key=f"pendapatan_{bagian}")
+
+# ---- glossary --------------------------------------------------------------------------------
+with st.expander(t("anggaran.h_glosarium"), icon=":material/menu_book:"):
+    st.markdown(t("anggaran.glosarium"))

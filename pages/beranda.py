@@ -5,12 +5,12 @@ import streamlit as st
 from lentera import beranda, config, fmt, ui
 from lentera.i18n import t
 
-ui.page_header(t("beranda.title", region=config.region().nama), t("beranda.intro"))
+ui.page_header(t("beranda.title"), t("beranda.intro", region=config.region().nama))
 ui.require_warehouse()
 
-c1, c2 = st.columns(2)
-c1.page_link("pages/lapor.py", label=t("beranda.link_lapor"), icon=":material/edit_note:")
-c2.page_link("pages/lacak.py", label=t("beranda.link_lacak"), icon=":material/search:")
+with st.container(horizontal=True):
+    st.page_link("pages/lapor.py", label=t("beranda.link_lapor"), icon=":material/edit_note:")
+    st.page_link("pages/lacak.py", label=t("beranda.link_lacak"), icon=":material/search:")
 
 # Budget: the latest year, against the revised pagu when an APBD perubahan exists.
 anggaran = ui.cached(beranda.ringkasan_anggaran)
@@ -21,17 +21,23 @@ with st.container(border=True):
     else:
         a = anggaran.row(0, named=True)
         st.subheader(t("beranda.anggaran_heading", tahun=a["tahun"]))
-        b1, b2, b3 = st.columns(3)
-        b1.metric(t("beranda.pagu_belanja"), fmt.rupiah(a["pagu_belanja"]))
-        b2.metric(t("beranda.realisasi_belanja"), fmt.rupiah(a["realisasi_belanja"]))
-        b3.metric(t("beranda.serapan_belanja"), fmt.percent(a["serapan_belanja"]))
-        p1, p2, p3 = st.columns(3)
-        p1.metric(t("beranda.target_pendapatan"), fmt.rupiah(a["pagu_pendapatan"]))
-        p2.metric(t("beranda.realisasi_pendapatan"), fmt.rupiah(a["realisasi_pendapatan"]))
-        p3.metric(t("beranda.capaian_pendapatan"), fmt.percent(a["capaian_pendapatan"]))
+        with st.container(horizontal=True, gap="large"):
+            st.metric(t("beranda.pagu_belanja"), fmt.rupiah(a["pagu_belanja"]), width="content")
+            st.metric(t("beranda.realisasi_belanja"), fmt.rupiah(a["realisasi_belanja"]),
+                      width="content")
+            st.metric(t("beranda.serapan_belanja"), fmt.percent(a["serapan_belanja"]),
+                      width="content")
+        with st.container(horizontal=True, gap="large"):
+            st.metric(t("beranda.target_pendapatan"), fmt.rupiah(a["pagu_pendapatan"]),
+                      width="content")
+            st.metric(t("beranda.realisasi_pendapatan"), fmt.rupiah(a["realisasi_pendapatan"]),
+                      width="content")
+            st.metric(t("beranda.capaian_pendapatan"), fmt.percent(a["capaian_pendapatan"]),
+                      width="content")
         when = (ui.freshness(year=a["tahun"], month=a["bulan_terakhir"])
                 if a["bulan_terakhir"] else t("beranda.no_realisasi"))
-        st.caption(f"{t('beranda.tahap_' + a['tahap'])} · {when}")
+        tahap = t(f"beranda.tahap_{a['tahap']}")
+        st.caption(f"{tahap} · {when}")
     st.page_link("pages/anggaran.py", label=t("beranda.link_anggaran"),
                  icon=":material/arrow_forward:")
 
@@ -62,9 +68,9 @@ with st.container(border=True):
     else:
         z = perizinan.row(0, named=True)
         st.subheader(t("beranda.perizinan_heading", tahun=z["tahun"]))
-        z1, z2 = st.columns(2)
-        z1.metric(t("beranda.perizinan_masuk"), fmt.number(z["masuk"]))
-        z2.metric(t("beranda.perizinan_selesai"), fmt.number(z["selesai"]))
+        with st.container(horizontal=True, gap="large"):
+            st.metric(t("beranda.perizinan_masuk"), fmt.number(z["masuk"]), width="content")
+            st.metric(t("beranda.perizinan_selesai"), fmt.number(z["selesai"]), width="content")
         st.caption(ui.freshness(z["terakhir"]))
     st.page_link("pages/perizinan.py", label=t("beranda.link_perizinan"),
                  icon=":material/arrow_forward:")
@@ -77,10 +83,12 @@ with st.container(border=True):
     else:
         u = usulan.row(0, named=True)
         st.subheader(t("beranda.usulan_heading", tahun=u["tahun_rkpd"]))
-        u1, u2, u3 = st.columns(3)
-        u1.metric(t("beranda.usulan_jumlah"), fmt.number(u["jumlah"]))
-        u2.metric(t("beranda.usulan_masuk_rkpd"), fmt.number(u["masuk_rkpd"]))
-        u3.metric(t("beranda.usulan_biaya"), fmt.rupiah(u["perkiraan_biaya"]))
+        with st.container(horizontal=True, gap="large"):
+            st.metric(t("beranda.usulan_jumlah"), fmt.number(u["jumlah"]), width="content")
+            st.metric(t("beranda.usulan_masuk_rkpd"), fmt.number(u["masuk_rkpd"]),
+                      width="content")
+            st.metric(t("beranda.usulan_biaya"), fmt.rupiah(u["perkiraan_biaya"]),
+                      width="content")
     st.page_link("pages/musrenbang.py", label=t("beranda.link_musrenbang"),
                  icon=":material/arrow_forward:")
 
@@ -96,6 +104,7 @@ with st.container(border=True):
             st.caption(t("beranda.muat_rejected", ditolak=fmt.number(m["baris_ditolak"])))
     else:
         st.caption(t("common.no_data"))
-    d1, d2 = st.columns(2)
-    d1.page_link("pages/data.py", label=t("beranda.link_data"), icon=":material/download:")
-    d2.page_link("pages/tentang.py", label=t("beranda.link_tentang"), icon=":material/info:")
+    with st.container(horizontal=True):
+        st.page_link("pages/data.py", label=t("beranda.link_data"), icon=":material/download:")
+        st.page_link("pages/tentang.py", label=t("beranda.link_tentang"),
+                     icon=":material/info:")

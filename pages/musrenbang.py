@@ -1,11 +1,298 @@
-"""Musrenbang: the proposals map and the planning pipeline (placeholder until its engineer fills it)."""
+"""Musrenbang: the proposals map (or list), the pipeline to money, duplicates and placement checks."""
 
+import re
+
+import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
-from lentera import ui
+from lentera import chart, fmt, maps, musrenbang, ui
 from lentera.i18n import t
 
-ui.page_header(t("pages.musrenbang"), t("pages.musrenbang_intro"))
+ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
 ui.require_warehouse()
 
-st.info(t("pages.musrenbang_coming"), icon=":material/construction:")
+opts = ui.cached(musrenbang.filter_options)
+
+
+def _label(prefix: str, labels: dict | None = None):
+    """format_func for a filter select: "" is "all", else a translated or looked-up label."""
+    def show(value: str) -> str:
+        if value == "":
+            return t("musrenbang.all")
+        if labels is not None:
+            return labels.get(value, value)
+        return t(f"musrenbang.{prefix}_{value}")
+    return show
+
+
+def _from_url(key: str, options: list, default):
+    """Seed a widget's state from the URL once (raw values, so links work in any language)."""
+    if key not in st.session_state:
+        st.session_state[key] = ui.qp_get(key, default, allowed=options)
+    return options
+
+
+# --- filters (every one bound to the URL: a copied link reopens the same view) ---------------
+_active = sum(1 for k in ("tahun", "status", "sumber", "kecamatan", "bidang", "opd")
+              if st.query_params.get(k))
+# collapsed on first visit so the map is near the top on a phone; open when a link sets filters
+with st.expander(t("musrenbang.filters") + (f" ({_active})" if _active else ""),
+                 expanded=bool(_active), icon=":material/filter_list:"):
+    c1, c2, c3 = st.columns(3)
+    tahun = c1.selectbox(t("musrenbang.f_tahun"), _from_url("tahun", ["", *[v for v, _ in opts["tahun"]]], ""),
+                         format_func=_label("", {}), key="tahun")
+    status = c2.selectbox(t("musrenbang.f_status"), _from_url("status", ["", *musrenbang.STATUSES], ""),
+                          format_func=_label("st"), key="status")
+    sumber = c3.selectbox(t("musrenbang.f_sumber"), _from_url("sumber", ["", *musrenbang.SUMBER], ""),
+                          format_func=_label("src"), key="sumber")
+    c4, c5, c6 = st.columns(3)
+    kecamatan = c4.selectbox(t("musrenbang.f_kecamatan"), _from_url("kecamatan", ["", *[v for v, _ in opts["kecamatan"]]], ""),
+                             format_func=_label("", dict(opts["kecamatan"])), key="kecamatan")
+    bidang = c5.selectbox(t("musrenbang.f_bidang"), _from_url("bidang", ["", *[v for v, _ in opts["bidang"]]], ""),
+                          format_func=_label("", {}), key="bidang")
+    opd = c6.selectbox(t("musrenbang.f_opd"), _from_url("opd", ["", *[v for v, _ in opts["opd"]]], ""),
+                       format_func=_label("", dict(opts["opd"])), key="opd")
+    radius = st.select_slider(t("musrenbang.radius"), [50, 100, 250, 500, 1000],
+                              value=int(musrenbang.DEFAULT_RADIUS_M), key="radius",
+                              bind="query-params")
+
+ui.qp_set(tahun=tahun or None, status=status or None, sumber=sumber or None,
+          kecamatan=kecamatan or None, bidang=bidang or None, opd=opd or None)
+filters = {"tahun": int(tahun) if tahun else None, "status": status or None,
+           "sumber": sumber or None, "bidang": bidang or None, "opd": opd or None,
+           "kecamatan": kecamatan or None}
+rows = ui.cached(musrenbang.usulan_filtered, radius_m=float(radius), **filters)
+
+# --- "from proposal to money" for one sub kegiatan (the Anggaran page links here) ------------
+kode_sub = ui.qp_get("kode_sub_kegiatan", "")
+if kode_sub and re.fullmatch(r"[0-9]+(\.[0-9]+){1,6}", kode_sub):
+    linked = ui.cached(musrenbang.proposals_for_sub_kegiatan, kode=kode_sub,
+                       tahun=filters["tahun"])
+    years = sorted(set(linked["tahun_rkpd"].to_list())) or ([filters["tahun"]]
+                                                             if filters["tahun"] else [])
+    with st.container(border=True):
+        for year in years:
+            st.subheader(t("musrenbang.sub_title", kode=kode_sub, tahun=year))
+            money = ui.cached(musrenbang.sub_kegiatan_money, kode=kode_sub, tahun=int(year))
+            if money is None:
+                st.info(t("musrenbang.sub_not_found", kode=kode_sub, tahun=year))
+                continue
+            if money.get("nama_sub_kegiatan"):
+                st.markdown(f"**{money['nama_sub_kegiatan']}** · {money.get('nama_skpd') or ''}")
+            m1, m2, m3 = st.columns(3)
+            m1.metric(t("musrenbang.sub_pagu"), fmt.rupiah(money["pagu"]))
+            m2.metric(t("musrenbang.sub_realisasi"), fmt.rupiah(money["realisasi"]))
+            m3.metric(t("musrenbang.col_serapan"),
+                      fmt.percent(money["realisasi"] / money["pagu"]) if money["pagu"] else "–")
+        st.caption(t("musrenbang.sub_proposals", n=fmt.number(linked.height)))
+        st.dataframe(linked.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa",
+                                   "nama_kecamatan", "status"),
+                     hide_index=True, width="stretch", key="sub_list")
+        if st.button(t("musrenbang.sub_clear"), key="sub_clear"):
+            ui.qp_set(kode_sub_kegiatan=None)
+            st.rerun()
+
+# --- headline figures ---------------------------------------------------------------------
+n_funded = int((rows["tahap_tercapai"] >= 5).sum()) if rows.height else 0
+n_dup = int(rows["grup_duplikat"].is_not_null().sum()) if rows.height else 0
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("musrenbang.m_count"), fmt.number(rows.height))
+m2.metric(t("musrenbang.m_cost"), fmt.rupiah(rows["perkiraan_biaya"].sum() if rows.height else 0))
+m3.metric(t("musrenbang.m_funded"), fmt.number(n_funded))
+m4.metric(t("musrenbang.m_duplicates"), fmt.number(n_dup))
+
+if rows.height == 0:
+    st.info(t("musrenbang.none"))
+    st.stop()
+
+view = st.segmented_control(t("musrenbang.view"), _from_url("view", ["map", "list"], "map"),
+                            required=True, format_func=lambda v: t(f"musrenbang.view_{v}"),
+                            key="view")
+ui.qp_set(view=None if view == "map" else view)
+
+status_label = {s: t(f"musrenbang.st_{s}") for s in musrenbang.STATUSES}
+stage_label = {s: t(f"musrenbang.st_{s}") for s in musrenbang.STAGES}
+
+
+def _texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Human-readable status, stage and rupiah columns for tooltips and the list (display only)."""
+    return frame.with_columns(
+        pl.col("status").replace_strict(status_label, default=pl.col("status"))
+        .alias("status_teks"),
+        pl.col("tahap_tercapai").replace_strict(
+            {i: stage_label[s] for i, s in enumerate(musrenbang.STAGES, start=1)},
+            default="–", return_dtype=pl.String).alias("tahap_teks"),
+        pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
+        .alias("biaya_teks"),
+    )
+
+
+geojson_name = chart.file_name("usulan_musrenbang", "geojson")
+if view == "list":
+    shown = _texts(rows)
+    st.caption(t("musrenbang.list_caption", n=fmt.number(rows.height)))
+    st.dataframe(
+        shown.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa", "nama_kecamatan",
+                     "status_teks", "tahap_teks", "biaya_teks", "grup_duplikat", "alasan"),
+        hide_index=True, width="stretch", key="usulan_list",
+        column_config={
+            "id_usulan": "ID", "tahun_rkpd": st.column_config.NumberColumn(
+                t("musrenbang.col_tahun"), format="%d"),
+            "usulan": t("musrenbang.col_usulan"), "nama_desa": t("musrenbang.col_desa"),
+            "nama_kecamatan": t("musrenbang.col_kecamatan"),
+            "status_teks": t("musrenbang.col_status"), "tahap_teks": t("musrenbang.col_tahap"),
+            "biaya_teks": t("musrenbang.col_biaya"),
+            "grup_duplikat": t("musrenbang.col_duplikat"), "alasan": t("musrenbang.col_alasan"),
+        },
+    )
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("chart.download_csv"), chart.csv_bytes(rows),
+                       file_name=chart.file_name("usulan_musrenbang", "csv"), mime="text/csv",
+                       key="list_csv", on_click="ignore", width="stretch")
+    d2.download_button(t("chart.download_xlsx"), chart.xlsx_bytes(rows),
+                       file_name=chart.file_name("usulan_musrenbang", "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="list_xlsx", on_click="ignore", width="stretch")
+    d3.download_button(t("musrenbang.download_geojson"), musrenbang.geojson_bytes(rows),
+                       file_name=geojson_name, mime="application/geo+json",
+                       key="list_geojson", on_click="ignore", width="stretch")
+else:
+    located = rows.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null())
+    if located.height <= musrenbang.MAP_POINT_LIMIT:
+        tip = (f"{t('musrenbang.tip_usulan')}: {{usulan}}\n{t('musrenbang.tip_desa')}: "
+               f"{{nama_desa}}, {{nama_kecamatan}}\n{t('musrenbang.tip_status')}: {{status_teks}}"
+               f"\n{t('musrenbang.tip_biaya')}: {{biaya_teks}}\n"
+               f"{t('musrenbang.tip_tahun')}: {{tahun_rkpd}}\n{{dup_teks}}")
+        pts = _texts(located).with_columns(
+            pl.col("grup_duplikat").is_not_null().alias("duplikat"),
+            pl.when(pl.col("grup_duplikat").is_not_null())
+            .then(pl.format(t("musrenbang.tip_duplikat", g="{}"), pl.col("grup_duplikat")))
+            .otherwise(pl.lit("")).alias("dup_teks"),
+        ).select("usulan", "nama_desa", "nama_kecamatan", "status", "status_teks", "biaya_teks",
+                 "tahun_rkpd", "dup_teks", "duplikat", "lat", "lng")
+        deck = maps.points_deck(pts, tip)
+        caption = t("musrenbang.map_points_caption")
+        legend = " · ".join(f"{status_label[s]}" for s in maps.STATUS_RGB)
+        caption += "  \n" + t("musrenbang.legend") + legend
+    else:
+        agg = musrenbang.per_desa(located).with_columns(
+            pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
+            .alias("biaya_teks"))
+        tip = (f"{t('musrenbang.tip_desa')}: {{nama_desa}}\n{t('musrenbang.tip_kecamatan')}: "
+               f"{{nama_kecamatan}}\n{t('musrenbang.tip_jumlah')}: {{jumlah}}\n"
+               f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
+        deck = maps.choropleth_deck(agg, tip)
+        caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
+    chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
+    st.download_button(t("musrenbang.download_geojson"), musrenbang.geojson_bytes(rows),
+                       file_name=geojson_name, mime="application/geo+json",
+                       key="map_geojson", on_click="ignore")
+    if located.height < rows.height:
+        st.caption(t("musrenbang.map_no_point", n=fmt.number(rows.height - located.height)))
+
+# --- pipeline -----------------------------------------------------------------------------
+st.subheader(t("musrenbang.pipeline"))
+fun = musrenbang.funnel(rows).with_columns(
+    pl.col("tahap").replace_strict(stage_label).alias("tahap_teks"))
+fig = go.Figure(go.Funnel(
+    y=fun["tahap_teks"].to_list(), x=fun["jumlah"].to_list(),
+    text=[f"{fmt.number(n)} · {fmt.rupiah(c)}" for n, c in
+          zip(fun["jumlah"].to_list(), fun["perkiraan_biaya"].to_list(), strict=True)],
+    textinfo="text", marker={"color": chart.PALETTE[0]}))
+fig.update_layout(height=360, yaxis_title=None)
+chart.chart(fig, fun.drop("tahap_teks"), name="usulan_alur", key="funnel",
+            caption=t("musrenbang.pipeline_caption"))
+
+by = st.segmented_control(
+    t("musrenbang.pipeline_by"),
+    _from_url("rincian", ["nama_kecamatan", "bidang_urusan"], "nama_kecamatan"),
+    required=True, key="rincian",
+    format_func=lambda v: t("musrenbang.by_kecamatan") if v == "nama_kecamatan"
+    else t("musrenbang.by_bidang"))
+ui.qp_set(rincian=None if by == "nama_kecamatan" else by)
+mix = musrenbang.stage_mix_by(rows, by)
+fig = go.Figure()
+for i, stage in enumerate(musrenbang.STAGES):
+    part = mix.filter(pl.col("tahap") == stage)
+    fig.add_bar(y=part[by].to_list(), x=part["jumlah"].to_list(), name=stage_label[stage],
+                orientation="h", marker_color=chart.PALETTE[i % len(chart.PALETTE)])
+fig.update_layout(barmode="stack", height=max(300, 40 * mix[by].n_unique() + 120),
+                  xaxis_title=t("musrenbang.axis_count"), yaxis={"autorange": "reversed"})
+chart.chart(fig, mix, name=f"usulan_tahap_per_{by}", key="stage_mix")
+
+st.subheader(t("musrenbang.rejections"))
+reasons = musrenbang.rejection_reasons(rows)
+if reasons.is_empty():
+    st.info(t("musrenbang.no_rejections"))
+else:
+    st.dataframe(
+        reasons.with_columns(pl.col("status").replace_strict(status_label),
+                             pl.col("perkiraan_biaya").map_elements(fmt.rupiah,
+                                                                    return_dtype=pl.String)),
+        hide_index=True, width="stretch", key="reasons",
+        column_config={"status": t("musrenbang.col_status"), "alasan": t("musrenbang.col_alasan"),
+                       "jumlah": t("musrenbang.col_jumlah"),
+                       "perkiraan_biaya": t("musrenbang.col_biaya")})
+
+# --- from proposal to money ---------------------------------------------------------------
+st.subheader(t("musrenbang.money"))
+st.caption(t("musrenbang.money_caption"))
+paid = musrenbang.funded(rows)
+if paid.is_empty():
+    st.info(t("musrenbang.no_funded"))
+else:
+    st.dataframe(
+        paid.with_columns(
+            (pl.lit("?kode_sub_kegiatan=") + pl.col("kode_sub_kegiatan") + pl.lit("&tahun=")
+             + pl.col("tahun_rkpd").cast(pl.String)).alias("kode_sub_kegiatan"),
+            *[pl.col(c).map_elements(fmt.rupiah, return_dtype=pl.String)
+              for c in ("perkiraan_biaya", "pagu_sub_kegiatan", "realisasi_sub_kegiatan")],
+            pl.col("serapan").map_elements(fmt.percent, return_dtype=pl.String)),
+        hide_index=True, width="stretch", key="funded",
+        column_config={
+            "usulan": t("musrenbang.col_usulan"), "nama_desa": t("musrenbang.col_desa"),
+            "tahun_rkpd": st.column_config.NumberColumn(t("musrenbang.col_tahun"), format="%d"),
+            "nama_sub_kegiatan": t("musrenbang.col_sub_kegiatan"),
+            "perkiraan_biaya": t("musrenbang.col_biaya"),
+            "pagu_sub_kegiatan": t("musrenbang.col_pagu"),
+            "realisasi_sub_kegiatan": t("musrenbang.col_realisasi"),
+            "serapan": t("musrenbang.col_serapan"),
+            "kode_sub_kegiatan": st.column_config.LinkColumn(t("musrenbang.col_sub_kegiatan"),
+                                                  display_text=r"kode_sub_kegiatan=([0-9.]+)"),
+        })
+
+# --- possible duplicates ------------------------------------------------------------------
+st.subheader(t("musrenbang.duplicates"))
+st.caption(t("musrenbang.duplicates_caption", radius=fmt.number(radius)))
+dups = rows.filter(pl.col("grup_duplikat").is_not_null()).sort("grup_duplikat", "tahun_rkpd")
+if dups.is_empty():
+    st.info(t("musrenbang.no_duplicates"))
+else:
+    st.dataframe(
+        _texts(dups).select("grup_duplikat", "id_usulan", "tahun_rkpd", "usulan", "nama_desa",
+                            "status_teks"),
+        hide_index=True, width="stretch", key="dups",
+        column_config={"grup_duplikat": t("musrenbang.col_duplikat"),
+                       "tahun_rkpd": st.column_config.NumberColumn(t("musrenbang.col_tahun"),
+                                                                   format="%d"),
+                       "usulan": t("musrenbang.col_usulan"), "nama_desa": t("musrenbang.col_desa"),
+                       "status_teks": t("musrenbang.col_status")})
+
+# --- placement checks, for officials ------------------------------------------------------
+with st.expander(t("musrenbang.placement"), icon=":material/wrong_location:"):
+    st.caption(t("musrenbang.placement_caption"))
+    wrong = ui.cached(musrenbang.placement_mismatches).filter(
+        pl.col("id_usulan").is_in(rows["id_usulan"].implode()))
+    if wrong.is_empty():
+        st.info(t("musrenbang.no_placement"))
+    else:
+        st.dataframe(
+            wrong.with_columns(pl.col("masalah_lokasi").replace_strict(
+                {k: t(f"musrenbang.pl_{k}") for k in ("desa_lain", "luar_wilayah",
+                                                      "celah_batas", "desa_tanpa_poligon")})),
+            hide_index=True, width="stretch", key="placement",
+            column_config={"usulan": t("musrenbang.col_usulan"),
+                           "nama_desa": t("musrenbang.col_desa"),
+                           "masalah_lokasi": t("musrenbang.col_masalah"),
+                           "nama_desa_titik": t("musrenbang.col_desa_titik")})

@@ -189,10 +189,21 @@ def page(browser):
         context.close()
 
 
-def open_app_page(pg, url: str, timeout_ms: int = 60_000) -> None:
-    """Go to `url` and wait until Streamlit has finished running the script."""
-    pg.goto(url)
+def wait_idle(pg, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (and any immediate rerun)."""
     pg.wait_for_selector(APP_IDLE, timeout=timeout_ms)
-    # A page can finish its first run and immediately rerun (query params, caches).
+    # A first run can be followed at once by a rerun (URL parameters written back).
     pg.wait_for_timeout(300)
     pg.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+
+
+@pytest.fixture
+def open_app(page):
+    """`open_app(url)`: go to a URL of the app and return the page once the script is idle."""
+
+    def go(url: str):
+        page.goto(url)
+        wait_idle(page)
+        return page
+
+    return go

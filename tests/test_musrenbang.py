@@ -229,6 +229,13 @@ def test_funnel_by_group_sums_to_total(crafted_env):
         musrenbang.funnel_by(staged, "status; DROP TABLE usulan")
 
 
+def test_stage_mix_sums_to_total(crafted_env):
+    staged = musrenbang.usulan_staged()
+    mix = musrenbang.stage_mix_by(staged, "bidang_urusan")
+    assert mix["jumlah"].sum() == staged.height
+    assert set(mix["tahap"]) <= set(musrenbang.STAGES)
+
+
 def test_rejection_reasons(crafted_env):
     got = musrenbang.rejection_reasons(musrenbang.usulan_staged())
     assert got.filter(pl.col("alasan") == "Bukan kewenangan kabupaten")["jumlah"][0] == 2
@@ -279,8 +286,13 @@ def test_similar_nearby(crafted_env):
     excl = musrenbang.similar_nearby(a["lat"], a["lng"], "jalan rabat beton dusun sejahtera",
                                      exclude_id="U001")
     assert excl["id_usulan"].to_list() == ["U002"]
-    assert musrenbang.similar_nearby(a["lat"], a["lng"], "bibit karet").height == 1
-    assert musrenbang.similar_nearby(a["lat"], a["lng"], "jalan", radius_m=10).height == 1
+    # "bibit karet" shares 2 of 5 words with U003 (0.4): below the default 0.5, above 0.3
+    assert musrenbang.similar_nearby(a["lat"], a["lng"], "bibit karet").height == 0
+    assert musrenbang.similar_nearby(a["lat"], a["lng"], "bibit karet",
+                                     min_similarity=0.3)["id_usulan"].to_list() == ["U003"]
+    # 10 m keeps only the proposal exactly at the point (U002 and U003 are 100 m away)
+    assert musrenbang.similar_nearby(a["lat"], a["lng"], "jalan rabat beton dusun sejahtera",
+                                     radius_m=10)["id_usulan"].to_list() == ["U001"]
 
 
 def test_placement_mismatches(crafted_env):
@@ -322,12 +334,14 @@ def test_money_and_link_back(crafted_env):
 def test_geojson_matches_list(crafted_env):
     listed = musrenbang.usulan_filtered(tahun=2026)
     doc = json.loads(musrenbang.geojson_bytes(listed))
-    with_point = listed.filter(pl.col("lat").is_not_null())
     assert doc["type"] == "FeatureCollection"
-    assert len(doc["features"]) == with_point.height
-    f = doc["features"][0]
-    assert f["geometry"]["type"] == "Point" and "usulan" in f["properties"]
-    assert f["geometry"]["coordinates"] == [with_point["lng"][0], with_point["lat"][0]]
+    assert len(doc["features"]) == listed.height
+    located = [f for f in doc["features"] if f["geometry"] is not None]
+    assert len(located) == listed.filter(pl.col("lat").is_not_null()).height < listed.height
+    f = located[0]
+    row = listed.filter(pl.col("id_usulan") == f["properties"]["id_usulan"]).row(0, named=True)
+    assert f["geometry"] == {"type": "Point", "coordinates": [row["lng"], row["lat"]]}
+    assert "lat" not in f["properties"] and f["properties"]["usulan"] == row["usulan"]
 
 
 def test_per_desa_and_options(crafted_env):
@@ -347,3 +361,22 @@ def test_bench_queries_run(crafted_env):
 def test_methods_are_translated():
     for title, body in musrenbang.METHODS:
         assert has(title) and has(body)
+
+
+@pytest.mark.parametrize("tahun", [None, 2026])
+def test_funnel_equals_independent_sql_on_fixture_sample(warehouse_env, tahun):
+    got = musrenbang.funnel(musrenbang.usulan_staged(tahun=tahun))
+    expected = _independent(warehouse_env.db, tahun)
+    assert expected["diusulkan"] > 0
+    assert dict(zip(got["tahap"], got["jumlah"], strict=True)) == expected
+
+
+def test_map_payload_small_on_fixture_sample(warehouse_env):
+    from lentera import maps
+
+    rows = musrenbang.usulan_filtered()
+    agg = musrenbang.per_desa(rows).with_columns(pl.lit("x").alias("biaya_teks"))
+    assert maps.payload_bytes(maps.choropleth_deck(agg, "{nama_desa}")) < 5_000_000
+    pts = rows.head(musrenbang.MAP_POINT_LIMIT).with_columns(
+        pl.col("grup_duplikat").is_not_null().alias("duplikat"))
+    assert maps.payload_bytes(maps.points_deck(pts, "{usulan}")) < 5_000_000

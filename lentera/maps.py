@@ -1,0 +1,114 @@
+"""pydeck builders that stand on the project's own boundary layers (work offline; tiles optional).
+
+Builders take frames of already-formatted values and return `pydeck.Deck` objects; tooltips use
+pydeck's `text` form (never `html`) so proposal text is shown as text, not markup.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pydeck as pdk
+
+from lentera import config, geo
+
+# Okabe–Ito colours (lentera.chart.PALETTE) as RGB, per proposal status.
+STATUS_RGB = {
+    "diusulkan": [86, 180, 233],  # sky blue
+    "diverifikasi_kecamatan": [0, 114, 178],  # blue
+    "diterima_opd": [0, 158, 115],  # bluish green
+    "masuk_rkpd": [230, 159, 0],  # orange
+    "ditolak": [213, 94, 0],  # vermillion
+    "dikembalikan": [204, 121, 167],  # reddish purple
+}
+OTHER_RGB = [120, 120, 120]
+# Sequential single-hue ramp (light → dark blue) for counts: readable without colour vision.
+RAMP = [[222, 235, 247], [158, 202, 225], [107, 174, 214], [49, 130, 189], [8, 81, 156]]
+LINE_RGB = [90, 90, 90]
+
+
+def _round_coords(coords, ndigits: int = 5):
+    # 5 decimals ≈ 1 m: plenty for a map, and it halves the payload sent to the phone
+    if isinstance(coords, (int, float)):
+        return round(coords, ndigits)
+    return [_round_coords(c, ndigits) for c in coords]
+
+
+def _light(geometry: dict) -> dict:
+    return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
+
+
+def view_state() -> pdk.ViewState:
+    """The region's default view (centre and zoom from region.toml)."""
+    r = config.region()
+    return pdk.ViewState(latitude=r.map_lat, longitude=r.map_lng, zoom=r.map_zoom)
+
+
+def boundary_layer(level: str = "desa", *, width_px: float = 1.0,
+                   kode_prefix: str | None = None) -> pdk.Layer:
+    """Outlines of `desa` or `kecamatan` (optionally only codes starting with `kode_prefix`)."""
+    shapes = [s for s in geo.shapes(level) if not kode_prefix or s.kode.startswith(kode_prefix)]
+    fc = geo.feature_collection([(_light(s.geometry), {"nama": s.nama}) for s in shapes])
+    return pdk.Layer("GeoJsonLayer", fc, id=f"batas-{level}", stroked=True, filled=False,
+                     get_line_color=LINE_RGB, line_width_min_pixels=width_px, pickable=False)
+
+
+def points_deck(points: pl.DataFrame, tooltip: str, *, kode_prefix: str | None = None) -> pdk.Deck:
+    """Proposals as dots coloured by `status`; rows with `duplikat` get a thick dark ring.
+
+    `points` needs lat, lng, status, duplikat (bool) and the fields named in `tooltip`.
+    """
+    colours = pl.DataFrame({"status": list(STATUS_RGB), "warna": list(STATUS_RGB.values())})
+    data = (points.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null())
+            .join(colours, on="status", how="left")
+            .with_columns(pl.col("warna").fill_null(OTHER_RGB),
+                          pl.col("lat").round(5), pl.col("lng").round(5)))
+    # string layer arguments become pydeck expressions, so sizes are numbers in metres, held
+    # readable at every zoom by min/max pixel bounds
+    dots = dict(get_position=["lng", "lat"], radius_min_pixels=5, radius_max_pixels=12,
+                get_radius=80, pickable=True, auto_highlight=True)
+    layers = [
+        boundary_layer("desa", kode_prefix=kode_prefix),
+        boundary_layer("kecamatan", width_px=2.0),
+        pdk.Layer("ScatterplotLayer", data.to_dicts(), id="usulan", get_fill_color="warna",
+                  stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1, **dots),
+        # a thick dark ring marks possible duplicates (shape, not only colour)
+        pdk.Layer("ScatterplotLayer", data.filter(pl.col("duplikat")).to_dicts(),
+                  id="usulan-duplikat", filled=False, stroked=True, get_line_color=[0, 0, 0],
+                  line_width_min_pixels=3, **{**dots, "radius_min_pixels": 8,
+                                              "radius_max_pixels": 16, "get_radius": 120}),
+    ]
+    return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
+                    tooltip={"text": tooltip})
+
+
+def choropleth_deck(per_desa: pl.DataFrame, tooltip: str) -> pdk.Deck:
+    """Desa coloured by `jumlah` (five quantile classes); joined to the desa boundaries by code.
+
+    `per_desa` needs kode_desa, jumlah and the fields named in `tooltip`.
+    """
+    counts = per_desa.filter(pl.col("jumlah") > 0)
+    if counts.height:
+        qs = [counts["jumlah"].quantile(q, "nearest") for q in (0.2, 0.4, 0.6, 0.8)]
+        counts = counts.with_columns(
+            pl.sum_horizontal([(pl.col("jumlah") > q).cast(pl.Int8) for q in qs]).alias("kelas"))
+    props = {r["kode_desa"]: r for r in counts.to_dicts()}
+    items = []
+    for s in geo.shapes("desa"):
+        row = props.get(s.kode)
+        if row is None:
+            continue
+        p = {k: v for k, v in row.items() if k != "kelas"}
+        p["warna"] = RAMP[min(int(row["kelas"]), len(RAMP) - 1)] + [200]
+        items.append((_light(s.geometry), p))
+    fill = pdk.Layer("GeoJsonLayer", geo.feature_collection(items), id="usulan-per-desa",
+                     stroked=True, filled=True, get_fill_color="properties.warna",
+                     get_line_color=LINE_RGB, line_width_min_pixels=0.5, pickable=True,
+                     auto_highlight=True)
+    layers = [boundary_layer("desa"), fill, boundary_layer("kecamatan", width_px=2.0)]
+    return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
+                    tooltip={"text": tooltip})
+
+
+def payload_bytes(deck: pdk.Deck) -> int:
+    """Size of the deck's JSON as sent to the browser."""
+    return len(deck.to_json().encode("utf-8"))

@@ -1,0 +1,231 @@
+"""AppTest: every page renders in both languages with and without a warehouse; Beranda's figures
+equal an independent computation over the fixture warehouse; the cache follows a rebuilt file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lentera import fmt
+from lentera.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+DEFAULT_PAGE = "pages/beranda.py"
+# Dashboards read the warehouse; citizen forms, Tentang and officials' pages do not need it.
+NEEDS_WAREHOUSE = {"beranda", "anggaran", "pengaduan", "perizinan", "musrenbang", "data"}
+
+
+def run_app(page: str = DEFAULT_PAGE, lang: str | None = None, **query: str) -> AppTest:
+    """A fresh session opened on `page` (URL `?lang=` and other parameters as given)."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if lang is not None:
+        at.query_params["lang"] = lang
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    if page != DEFAULT_PAGE:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def stem(page: str) -> str:
+    return Path(page).stem
+
+
+def test_every_page_file_is_routed():
+    """app.py lists every file in pages/ (an unrouted page would be unreachable)."""
+    source = APP.read_text(encoding="utf-8")
+    assert PAGE_FILES, "no pages found"
+    for page in PAGE_FILES:
+        assert f'"{page}"' in source, f"{page} is not in app.py's navigation"
+
+
+@pytest.mark.parametrize("data", ["warehouse", "empty"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_page_renders(page, lang, data, request):
+    """No exception anywhere; the header is translated; no warehouse gives the helpful screen."""
+    request.getfixturevalue("warehouse_env" if data == "warehouse" else "empty_env")
+    at = run_app(page, lang)
+    assert not at.exception, at.exception
+    if page != DEFAULT_PAGE:
+        assert texts(at.title)[0] == t(f"pages.{stem(page)}", lang=lang)
+    helpful = t("common.no_warehouse_title", lang=lang) in texts(at.info)
+    if data == "empty":
+        assert helpful == (stem(page) in NEEDS_WAREHOUSE)
+        if helpful:
+            assert "make run" in texts(at.code)
+            assert any(os.environ["LENTERA_WAREHOUSE"] in c for c in texts(at.caption))
+        assert t("common.sample_banner", lang=lang) not in texts(at.warning)
+    else:
+        assert not helpful
+        with duckdb.connect(os.environ["LENTERA_WAREHOUSE"], read_only=True) as con:
+            is_sample = con.sql("SELECT value FROM meta WHERE key = 'is_sample'").fetchall()
+        expect_banner = is_sample == [("true",)]
+        assert (t("common.sample_banner", lang=lang) in texts(at.warning)) == expect_banner
+
+
+def test_bad_and_unknown_url_parameters_are_ignored(warehouse_env):
+    at = run_app(DEFAULT_PAGE, "xx", foo="bar", tahun="not-a-year")
+    assert not at.exception
+    assert at.sidebar.radio[0].value == "id"
+    assert texts(at.metric) and at.metric[0].label == t("beranda.pagu_belanja", lang="id")
+    assert "lang" not in at.query_params
+
+
+def test_language_switch_follows_url_and_sidebar(warehouse_env):
+    at = run_app("pages/anggaran.py", "en")
+    assert texts(at.title)[0] == t("pages.anggaran", lang="en")
+    assert at.query_params.get("lang") == "en"
+    at.sidebar.radio[0].set_value("id").run()
+    assert not at.exception
+    assert texts(at.title)[0] == t("pages.anggaran", lang="id")
+
+
+# --- Beranda figures against an independent computation -------------------------------------
+
+
+def expected_beranda(db: str) -> dict:
+    """Beranda's figures recomputed in Polars from whole tables (no shared SQL with the app)."""
+    with duckdb.connect(db, read_only=True) as con:
+        ang = con.sql("SELECT tahun, tahap, kode_rekening, pagu FROM anggaran").pl()
+        real = con.sql("SELECT tahun, bulan, kode_rekening, realisasi FROM realisasi").pl()
+        peng = con.sql("SELECT tanggal_masuk, status FROM pengaduan").pl()
+        izin = con.sql("SELECT tanggal_permohonan, tanggal_selesai, status FROM perizinan").pl()
+        usul = con.sql("SELECT tahun_rkpd, status, perkiraan_biaya FROM usulan").pl()
+
+    year = ang["tahun"].max()
+    ang_y = ang.filter(pl.col("tahun") == year)
+    tahap = "perubahan" if (ang_y["tahap"] == "perubahan").any() else "murni"
+    ang_y = ang_y.filter(pl.col("tahap").fill_null("murni") == tahap)
+    real_y = real.filter(pl.col("tahun") == year)
+
+    def total(frame: pl.DataFrame, column: str, prefix: str) -> float:
+        return float(frame.filter(pl.col("kode_rekening").str.starts_with(prefix))[column]
+                     .cast(pl.Float64).sum())
+
+    out = {
+        "tahun": year, "tahap": tahap,
+        "pagu_belanja": total(ang_y, "pagu", "5."),
+        "realisasi_belanja": total(real_y, "realisasi", "5."),
+        "pagu_pendapatan": total(ang_y, "pagu", "4."),
+        "realisasi_pendapatan": total(real_y, "realisasi", "4."),
+        "bulan_terakhir": real_y["bulan"].max(),
+    }
+    p_year = peng["tanggal_masuk"].dt.year().max()
+    out["pengaduan_tahun"] = p_year
+    out["pengaduan_status"] = dict(
+        peng.filter(pl.col("tanggal_masuk").dt.year() == p_year)["status"].value_counts().iter_rows()
+    )
+    z_year = izin["tanggal_permohonan"].dt.year().max()
+    out["perizinan_masuk"] = izin.filter(pl.col("tanggal_permohonan").dt.year() == z_year).height
+    out["perizinan_selesai"] = izin.filter(
+        (pl.col("status") == "selesai") & (pl.col("tanggal_selesai").dt.year() == z_year)).height
+    u_year = usul["tahun_rkpd"].max()
+    u = usul.filter(pl.col("tahun_rkpd") == u_year)
+    out.update(usulan_tahun=u_year, usulan_jumlah=u.height,
+               usulan_rkpd=u.filter(pl.col("status") == "masuk_rkpd").height,
+               usulan_biaya=float(u["perkiraan_biaya"].cast(pl.Float64).sum()))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_beranda_figures_equal_independent_sql(warehouse_env, lang):
+    exp = expected_beranda(str(warehouse_env.db))
+    assert exp["pagu_belanja"] > 0 and sum(exp["pengaduan_status"].values()) > 0
+    at = run_app(DEFAULT_PAGE, lang)
+    metrics = {m.label: m.value for m in at.metric}
+
+    def shown(key: str) -> str:
+        return metrics[t(f"beranda.{key}", lang=lang)]
+
+    assert shown("pagu_belanja") == fmt.rupiah(exp["pagu_belanja"], lang=lang)
+    assert shown("realisasi_belanja") == fmt.rupiah(exp["realisasi_belanja"], lang=lang)
+    assert shown("serapan_belanja") == fmt.percent(
+        exp["realisasi_belanja"] / exp["pagu_belanja"], lang=lang)
+    assert shown("target_pendapatan") == fmt.rupiah(exp["pagu_pendapatan"], lang=lang)
+    assert shown("realisasi_pendapatan") == fmt.rupiah(exp["realisasi_pendapatan"], lang=lang)
+    assert shown("pengaduan_total") == fmt.number(sum(exp["pengaduan_status"].values()), lang=lang)
+    assert shown("perizinan_masuk") == fmt.number(exp["perizinan_masuk"], lang=lang)
+    assert shown("perizinan_selesai") == fmt.number(exp["perizinan_selesai"], lang=lang)
+    assert shown("usulan_jumlah") == fmt.number(exp["usulan_jumlah"], lang=lang)
+    assert shown("usulan_masuk_rkpd") == fmt.number(exp["usulan_rkpd"], lang=lang)
+    assert shown("usulan_biaya") == fmt.rupiah(exp["usulan_biaya"], lang=lang)
+
+    subheaders = texts(at.subheader)
+    assert t("beranda.anggaran_heading", lang=lang, tahun=exp["tahun"]) in subheaders
+    assert t("beranda.pengaduan_heading", lang=lang, tahun=exp["pengaduan_tahun"]) in subheaders
+    assert t("beranda.usulan_heading", lang=lang, tahun=exp["usulan_tahun"]) in subheaders
+    freshness = t("common.as_of_month_end", lang=lang,
+                  period=fmt.month_year(exp["tahun"], exp["bulan_terakhir"], lang=lang))
+    assert any(freshness in c for c in texts(at.caption))
+    status_text = "\n".join(texts(at.markdown))
+    for status, n in exp["pengaduan_status"].items():
+        line = t("beranda.pengaduan_status_line", lang=lang,
+                 status=t(f"common.status_{status}", lang=lang), jumlah=fmt.number(n, lang=lang))
+        assert line in status_text
+    links = {link.label for link in at.get("page_link")}
+    assert t("beranda.link_anggaran", lang=lang) in links
+
+
+def test_rebuilt_warehouse_invalidates_the_cache(fixture_warehouse, tmp_path, monkeypatch):
+    """Swap a changed warehouse into place (as etl.load does): Beranda shows the new count."""
+    served = tmp_path / "warehouse.duckdb"
+    shutil.copy(fixture_warehouse.db, served)
+    monkeypatch.setenv("LENTERA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LENTERA_WAREHOUSE", str(served))
+    label = t("beranda.pengaduan_total", lang="id")
+    before = {m.label: m.value for m in run_app(DEFAULT_PAGE, "id").metric}[label]
+
+    building = tmp_path / "warehouse.duckdb.building"
+    shutil.copy(fixture_warehouse.db, building)
+    with duckdb.connect(str(building)) as con:
+        con.execute("DELETE FROM pengaduan WHERE status = 'selesai'")
+        con.execute("UPDATE meta SET value = 'test-rebuilt' WHERE key = 'data_version'")
+    os.replace(building, served)
+    after_expected = expected_beranda(str(served))["pengaduan_status"]
+    after = {m.label: m.value for m in run_app(DEFAULT_PAGE, "id").metric}[label]
+    assert after == fmt.number(sum(after_expected.values()), lang="id")
+    assert after != before
+
+
+# --- URL helpers -----------------------------------------------------------------------------
+
+
+def _qp_app():
+    import streamlit as st
+
+    from lentera import ui
+
+    st.text(repr(ui.qp_get("tahun", 2026, allowed=[2024, 2025, 2026])))
+    st.text(repr(ui.qp_get("aktif", False)))
+    ui.qp_set(tahun=2025, kosong=None)
+
+
+@pytest.mark.parametrize(("query", "tahun", "aktif"), [
+    ({}, 2026, False),
+    ({"tahun": "2025", "aktif": "ya"}, 2025, True),
+    ({"tahun": "1999"}, 2026, False),
+    ({"tahun": "2025; DROP TABLE x", "aktif": "mungkin"}, 2026, False),
+    ({"tahun": "", "kosong": "1"}, 2026, False),
+])
+def test_qp_get_ignores_invalid_values_and_qp_set_mirrors(query, tahun, aktif):
+    at = AppTest.from_function(_qp_app, default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    assert texts(at.text) == [repr(tahun), repr(aktif)]
+    assert at.query_params.get("tahun") == "2025"
+    assert "kosong" not in at.query_params
