@@ -31,6 +31,7 @@ _CHILD = textwrap.dedent("""
     go, n, w = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     submissions.init()
     desa = [d["kode_desa"] for d in forms.desa_options()]
+    (go.parent / f"ready-{w}").write_text("ready")
     while not go.exists():
         time.sleep(0.002)
     lat, errors = [], 0
@@ -111,7 +112,12 @@ def _processes(total: int, writers: int, folder: Path, env: dict) -> dict:
     procs = [subprocess.Popen([sys.executable, "-c", _CHILD, str(go), str(per), str(w)],
                               env=env, cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL) for w in range(writers)]
-    time.sleep(1.0 + 0.1 * writers)  # let every child import and open the store
+    # Start the clock only when every child has imported and opened the store.
+    deadline = time.monotonic() + 600
+    while sum(1 for _ in folder.glob("ready-*")) < writers and time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.05)
     start = time.perf_counter()
     go.write_text("go")
     latencies: list[float] = []

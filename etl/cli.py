@@ -55,10 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample":
         from etl import sample
 
-        summary = sample.generate(args.out or config.raw_dir(), seed=args.seed, scale=args.scale,
-                                  years=args.years, as_of=args.as_of)
-        for key, value in (summary or {}).items():
-            print(f"{key}: {value}")
+        out = args.out or config.raw_dir()
+        try:
+            summary = sample.generate(out, seed=args.seed, scale=args.scale, years=args.years,
+                                      as_of=args.as_of)
+        except sample.SampleError as exc:
+            print(f"data contoh tidak dibuat: {exc}", file=sys.stderr)
+            return 2
+        rows = ", ".join(f"{k} {v:,}" for k, v in summary.get("rows", {}).items())
+        print(f"Data contoh (seed {summary['seed']}, skala {summary['scale']}, per {summary['as_of']}) "
+              f"ditulis ke {out}: {len(summary.get('files', []))} berkas; baris: {rows}")
         return 0
 
     from etl.load import check, load

@@ -24,7 +24,7 @@ from etl import extract as ex
 from etl.progress import Progress
 from etl.reference import Reference, ReferenceError, reference_of, reference_tables
 from etl.validate import REJECT_SCHEMA, split_duplicates, validate
-from lentera import config
+from lentera import config, sla
 from lentera.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES, Source
 
 # Same columns as etl_rejects: rows that were fixed (swapped lat/lng) or noted (unknown service).
@@ -217,7 +217,6 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {name} ({cols})")
     for name, cols in ETL_TABLES_SQL.items():
         con.execute(f"CREATE TABLE {name} ({cols})")
-    con.execute(f"CREATE TABLE {WARNINGS_TABLE} ({ETL_TABLES_SQL['etl_rejects']})")
 
 
 def _copy_previous(con: duckdb.DuckDBPyConnection, old: Path, keep: list[str]) -> None:
@@ -381,6 +380,8 @@ def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = Tr
         _insert(con, "etl_rejects", result.rejects.with_columns(**tag))
         _insert(con, WARNINGS_TABLE, result.warnings.with_columns(**tag))
         result.data_version = _write_meta(con, raw, region, run_id, built_at)
+        # working-day calendar for the SLA queries (national holidays + configured cuti bersama)
+        sla.Calendar.from_reference(_calendar_years(con)).write_table(con)
         con.execute("CHECKPOINT")
         con.close()
         con = None
@@ -395,6 +396,16 @@ def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = Tr
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return result
+
+
+def _calendar_years(con: duckdb.DuckDBPyConnection) -> range:
+    """From 2015 (or the earliest data year) to two years past the latest, so targets fit."""
+    years = [dt.date.today().year]
+    for table, col in (("pengaduan", "tanggal_masuk"), ("perizinan", "tanggal_permohonan"),
+                       ("anggaran", "make_date(tahun, 1, 1)")):
+        row = con.sql(f"SELECT min({col}), max({col}) FROM {table}").fetchall()[0]
+        years += [d.year for d in row if d is not None]
+    return range(min(2015, min(years)), max(years) + 3)
 
 
 def _columns_of(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:

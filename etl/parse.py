@@ -2,9 +2,10 @@
 
 Every parser takes a `pl.Expr` of strings and returns a `pl.Expr` of the target dtype, NULL where
 the value cannot be parsed; none of them raises on bad data and none loops per row in Python.
-Each parser runs its main regular expression once and derives every part from the resulting
-struct (`struct.with_fields`), so it stays fast on millions of rows without relying on
-common-subexpression elimination.
+Shared intermediate results live in one struct (`struct.with_fields`), so they are computed
+once even in eager `select` (which does no common-subexpression elimination). Amounts avoid regex
+captures entirely (one DFA validation, then strips and literal operations); dates and codes use
+one capturing regex each. Output columns keep the input column's name.
 
 Enum synonyms: `ENUM_SYNONYMS` is keyed by `(source, column)` as named in `lentera.schema`
 (for example `("perizinan", "status")`), because the same column name carries different

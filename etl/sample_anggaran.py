@@ -19,7 +19,7 @@ from etl.sample_common import (
     write_xlsx,
 )
 
-BELANJA_LINES_PER_YEAR = 14_000
+BELANJA_LINES_PER_YEAR = 16_200  # ≈ 5 million realisasi rows at scale 10
 # Lines per office are set so the total lands near BELANJA_LINES_PER_YEAR × scale.
 _SUBS_PER_SCALE = 900
 _CATEGORY_OF_POOL_ITEM = {"barjas": "barjas", "alat": "modal", "gedung": "modal", "infra": "modal"}

@@ -191,3 +191,10 @@ def pick(rng: np.random.Generator, options: list | tuple | np.ndarray, size: int
         p = np.asarray(p, dtype=np.float64)
         p = p / p.sum()
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=p)]
+
+
+def lookup(values: np.ndarray, mapping: dict, default=None) -> np.ndarray:
+    """Map each value through a dict, vectorised over the distinct values."""
+    uniq, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    mapped = np.array([mapping.get(u, default) for u in uniq], dtype=object)
+    return mapped[inverse]

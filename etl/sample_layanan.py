@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from etl.sample_common import FILE_PREFIX, Reference, pick, tanggal_indonesia, write_csv
+from etl.sample_common import (
+    FILE_PREFIX,
+    Reference,
+    lookup,
+    pick,
+    tanggal_indonesia,
+    write_csv,
+)
 
 PENGADUAN_PER_YEAR = 4_500
 KATEGORI_WEIGHT = {"Infrastruktur": 25, "Administrasi Kependudukan": 12, "Kesehatan": 9,
@@ -152,7 +159,7 @@ def pengaduan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     tgl = base["tanggal"].to_numpy().astype("datetime64[D]")
     masuk = tgl.astype("datetime64[m]") + base["menit"].to_numpy().astype("timedelta64[m]")
     kategori = pick(rng, kategori_all, n, [KATEGORI_WEIGHT.get(k, 3) for k in kategori_all])
-    tgt = np.array([target[k] for k in kategori])
+    tgt = lookup(kategori, target).astype(np.int64)
 
     def stage(prev_dt: np.ndarray, wd: np.ndarray) -> np.ndarray:
         day = _bd(prev_dt.astype("datetime64[D]"), wd, hol)
@@ -198,7 +205,7 @@ def pengaduan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     nat = np.datetime64("NaT", "m")
     reached = {s: i for i, s in enumerate(["diterima", "diverifikasi", "didisposisi",
                                            "ditindaklanjuti", "ditunda", "selesai"])}
-    level = np.array([reached.get(s, 1) for s in status])
+    level = lookup(status, reached, 1).astype(np.int64)
     ver_out = np.where(level >= 1, ver, nat)
     dis_out = np.where(proceed & (level >= 2), dis, nat)
     tl_out = np.where(proceed & (level >= 3), tl, nat)
@@ -354,7 +361,7 @@ def perizinan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     df = pl.concat(frames).sort("tanggal_permohonan", "layanan")
     n = df.height
     jl = df["layanan"].to_numpy().astype(str)
-    office = np.array([kantor.get(j, "DPMPTSP") for j in jl])
+    office = lookup(jl, kantor, "DPMPTSP").astype(str)
     dukcapil = office == "Disdukcapil"
     is_pbg = np.char.find(jl, "PBG") >= 0
     is_nib = np.char.find(jl, "NIB") >= 0
@@ -391,7 +398,7 @@ def perizinan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     lengkap_out = np.where(lengkap_out > as_of_d, np.datetime64("NaT", "D"), lengkap_out)
     selesai_out = np.where(open_ | (status == "dikembalikan"), np.datetime64("NaT", "D"), selesai)
 
-    share = np.array([BADAN_USAHA_SHARE.get(j, 0.0) for j in jl])
+    share = lookup(jl, BADAN_USAHA_SHARE, 0.0).astype(np.float64)
     badan = rng.random(n) < share
     nama = pl.concat_str([pl.Series(pick(rng, ["CV", "PT", "CV", "PT", "Koperasi"], n), dtype=pl.String),
                           pl.Series(pick(rng, NAMA_USAHA, n), dtype=pl.String),
@@ -429,7 +436,7 @@ def perizinan_frame(ref: Reference, rng: np.random.Generator, scale: float,
         kbli=pl.Series(kbli.tolist(), dtype=pl.String),
         skala_usaha=pl.Series(skala.tolist(), dtype=pl.String),
         tingkat_risiko=pl.Series(risiko.tolist(), dtype=pl.String),
-        kode_skpd=pl.Series([skpd_code.get(o, skpd_code["DPMPTSP"]) for o in office],
+        kode_skpd=pl.Series(lookup(office, skpd_code, skpd_code["DPMPTSP"]).astype(str),
                             dtype=pl.String),
         prefix=pl.Series(np.where(dukcapil, "DUK", "DPM")),
     ).with_columns(tahun=pl.col("tanggal_permohonan").dt.year())

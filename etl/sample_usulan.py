@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from etl.sample_common import FILE_PREFIX, Reference, pick, points_in_rings, write_csv
+from etl.sample_common import FILE_PREFIX, Reference, lookup, pick, points_in_rings, write_csv
 
 USULAN_PER_YEAR = (2_000, 3_000)
 # (usulan, permasalahan, satuan, volume range, unit cost, office, bidang urusan, weight)
@@ -114,14 +114,14 @@ def usulan_frame(ref: Reference, rng: np.random.Generator, scale: float, years: 
     final = pick(rng, [s for s, _ in FINAL_STATUS], n, [p for _, p in FINAL_STATUS])
     cal = np.array([_calendar_level(int(y), as_of) for y in range(tahun.min(), tahun.max() + 1)])[
         tahun - tahun.min()]
-    level = np.array([FUNNEL.index(s) if s in FUNNEL else 0 for s in final])
+    funnel_level = {s: i for i, s in enumerate(FUNNEL)}
+    level = lookup(final, funnel_level, 0).astype(np.int64)
     decided_at = rng.integers(1, 3, n)  # rejections happen at the kecamatan or OPD step
     status = np.array(FUNNEL, dtype=object)[np.minimum(level, cal)]
     reject = np.isin(final, ["ditolak", "dikembalikan"])
     status = np.where(reject & (cal >= decided_at), final, np.where(
         reject, np.array(FUNNEL, dtype=object)[np.minimum(decided_at - 1, cal)], status))
-    tahap_level = np.where(reject, decided_at, np.array([FUNNEL.index(s) if s in FUNNEL else 0
-                                                         for s in status]))
+    tahap_level = np.where(reject, decided_at, lookup(status, funnel_level, 0).astype(np.int64))
     tahap = np.array(["desa", "kecamatan", "kabupaten", "kabupaten"], dtype=object)[tahap_level]
     sumber = pick(rng, ["musrenbang", "pokir", "warga"], n, [0.85, 0.1, 0.05])
     tahap = np.where(sumber == "pokir", "kabupaten", tahap)

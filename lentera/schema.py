@@ -313,5 +313,8 @@ ETL_TABLES_SQL = {
         run_id VARCHAR, source VARCHAR, source_file VARCHAR, source_row INTEGER,
         "column" VARCHAR, value VARCHAR, reason VARCHAR""",
     # key/value facts about this build: data_version, built_at, is_sample, as_of, region
+    "etl_warnings": """
+        run_id VARCHAR, source VARCHAR, source_file VARCHAR, source_row INTEGER,
+        "column" VARCHAR, value VARCHAR, reason VARCHAR""",
     "meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
 }

@@ -350,7 +350,7 @@ def _writer_turn(eng: Engine) -> Iterator[None]:
             delay = 0.0002
             while True:
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fd, fcntl.LOCK_EX)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:

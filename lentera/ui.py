@@ -30,18 +30,21 @@ CACHE_TTL_SECONDS = 600
 CACHE_MAX_ENTRIES = 512
 
 
+def _keep_lang() -> None:
+    st.session_state["_lang"] = st.session_state["lang"]
+
+
 def setup() -> str:
     """Set the language for this run (sidebar switch mirrored in `?lang=`), draw the sidebar."""
-    # The URL seeds the switch once per session (a shared link keeps its language); afterwards
-    # the switch wins. A bad or unknown value falls back to Indonesian.
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = qp_get("lang", DEFAULT_LANG, allowed=LANGS)
+    # The chosen language lives in a plain session key: Streamlit resets widget values on a page
+    # switch, and a page switch also clears the URL. The URL seeds it once per session (a shared
+    # link keeps its language); a bad or unknown value falls back to Indonesian.
+    if "_lang" not in st.session_state:
+        st.session_state["_lang"] = qp_get("lang", DEFAULT_LANG, allowed=LANGS)
+    st.session_state["lang"] = st.session_state["_lang"]
     with st.sidebar:
-        # persist_state="session": a page switch would otherwise reset the switch to its default.
-        lang = st.radio(
-            "Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang", horizontal=True,
-            persist_state="session",
-        )
+        lang = st.radio("Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang",
+                        horizontal=True, on_change=_keep_lang)
     lang = set_lang(lang)
     # The default language keeps the URL clean; page switches clear it, so set it on every run.
     qp_set(lang=None if lang == DEFAULT_LANG else lang)

@@ -21,13 +21,13 @@ with st.container(border=True):
     else:
         a = anggaran.row(0, named=True)
         st.subheader(t("beranda.anggaran_heading", tahun=a["tahun"]))
-        with st.container(horizontal=True, gap="large"):
+        with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.pagu_belanja"), fmt.rupiah(a["pagu_belanja"]), width="content")
             st.metric(t("beranda.realisasi_belanja"), fmt.rupiah(a["realisasi_belanja"]),
                       width="content")
             st.metric(t("beranda.serapan_belanja"), fmt.percent(a["serapan_belanja"]),
                       width="content")
-        with st.container(horizontal=True, gap="large"):
+        with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.target_pendapatan"), fmt.rupiah(a["pagu_pendapatan"]),
                       width="content")
             st.metric(t("beranda.realisasi_pendapatan"), fmt.rupiah(a["realisasi_pendapatan"]),
@@ -68,7 +68,7 @@ with st.container(border=True):
     else:
         z = perizinan.row(0, named=True)
         st.subheader(t("beranda.perizinan_heading", tahun=z["tahun"]))
-        with st.container(horizontal=True, gap="large"):
+        with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.perizinan_masuk"), fmt.number(z["masuk"]), width="content")
             st.metric(t("beranda.perizinan_selesai"), fmt.number(z["selesai"]), width="content")
         st.caption(ui.freshness(z["terakhir"]))
@@ -83,7 +83,7 @@ with st.container(border=True):
     else:
         u = usulan.row(0, named=True)
         st.subheader(t("beranda.usulan_heading", tahun=u["tahun_rkpd"]))
-        with st.container(horizontal=True, gap="large"):
+        with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.usulan_jumlah"), fmt.number(u["jumlah"]), width="content")
             st.metric(t("beranda.usulan_masuk_rkpd"), fmt.number(u["masuk_rkpd"]),
                       width="content")

@@ -27,24 +27,26 @@ if runs is None or runs.is_empty():
 else:
     st.caption(t("tentang.sources_version", versi=facts.get("data_version", "–"),
                  waktu=fmt.datetime(facts["built_at"]) if facts.get("built_at") else "–"))
-    st.dataframe(
-        runs,
-        hide_index=True,
-        column_config={
-            "source": t("tentang.col_source"),
-            "source_file": t("tentang.col_file"),
-            "sha256": st.column_config.TextColumn(t("tentang.col_sha256"), width="small"),
-            "rows_read": st.column_config.NumberColumn(t("tentang.col_rows_read"),
-                                                       format="localized"),
-            "rows_loaded": st.column_config.NumberColumn(t("tentang.col_rows_loaded"),
-                                                         format="localized"),
-            "rows_rejected": st.column_config.NumberColumn(t("tentang.col_rows_rejected"),
+    # The file table is for journalists; folded so the page stays short on a phone.
+    with st.expander(t("tentang.sources_files", n=fmt.number(runs.height))):
+        st.dataframe(
+            runs,
+            hide_index=True,
+            column_config={
+                "source": t("tentang.col_source"),
+                "source_file": t("tentang.col_file"),
+                "sha256": st.column_config.TextColumn(t("tentang.col_sha256"), width="small"),
+                "rows_read": st.column_config.NumberColumn(t("tentang.col_rows_read"),
                                                            format="localized"),
-            "status": t("tentang.col_status"),
-            "finished_at": st.column_config.DatetimeColumn(t("tentang.col_finished"),
-                                                           format="YYYY-MM-DD HH:mm"),
-        },
-    )
+                "rows_loaded": st.column_config.NumberColumn(t("tentang.col_rows_loaded"),
+                                                             format="localized"),
+                "rows_rejected": st.column_config.NumberColumn(t("tentang.col_rows_rejected"),
+                                                               format="localized"),
+                "status": t("tentang.col_status"),
+                "finished_at": st.column_config.DatetimeColumn(t("tentang.col_finished"),
+                                                               format="YYYY-MM-DD HH:mm"),
+            },
+        )
 
 st.header(t("tentang.privacy_heading"))
 st.markdown(t("tentang.privacy_body"))

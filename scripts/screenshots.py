@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-URL_PATHS = ("beranda", "anggaran", "pengaduan", "perizinan", "musrenbang", "lapor", "usulkan",
+URL_PATHS = ("", "anggaran", "pengaduan", "perizinan", "musrenbang", "lapor", "usulkan",
              "lacak", "data", "tentang", "tinjauan", "verifikasi", "tindak-lanjut", "loket")
 WIDTHS = (390, 1280)
 CHROMIUM = "/usr/bin/chromium"
@@ -95,7 +95,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                         page.wait_for_selector(APP_IDLE, timeout=60_000)
                         if page.locator("[data-testid=stException]").count():
                             print(f"EXCEPTION on {path} ({lang}, {width}px)", file=sys.stderr)
-                        file = out / f"{path}_{lang}_{width}.png"
+                        file = out / f"{path or 'beranda'}_{lang}_{width}.png"
                         # The app scrolls inside its own container, so a "full page" shot of
                         # the window is one screen: grow the viewport to the content instead.
                         height = page.evaluate(

@@ -30,7 +30,7 @@ def test_filter_map_list_and_geojson(streamlit_server, open_app):
     assert filtered != total
 
     # the list view with the same filters
-    page.get_by_role("button", name="Daftar").click()
+    page.get_by_test_id("stButtonGroup").get_by_text("Daftar", exact=True).click()
     wait_idle(page)
     assert "view=list" in page.url
     assert page.locator("[data-testid=stException]").count() == 0

@@ -482,6 +482,7 @@ WRITER_SCRIPT = textwrap.dedent("""
     go, n, w = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     submissions.init()
     desa = [d["kode_desa"] for d in forms.desa_options()]
+    (go.parent / f"ready-{w}").write_text("ready")
     while not go.exists():
         time.sleep(0.005)
     made = []
@@ -500,7 +501,12 @@ def test_thousand_submissions_from_twenty_processes(store):
                                str(w)], env=child_env(store), cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for w in range(WRITERS)]
-    time.sleep(0.5)
+    # All writers start together, once each has imported and opened the store.
+    deadline = time.monotonic() + 600
+    while len(list(store.glob("ready-*"))) < WRITERS:
+        assert all(p.poll() is None for p in procs), "a writer died before starting"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     go.write_text("go")
     made, errors = [], []
     for p in procs:
