@@ -373,6 +373,13 @@ def download_url(version: str, file: str) -> str:
     return f"{STATIC_URL}/exports/{version}/{file}"
 
 
+def size_text(n: int) -> str:
+    """A file size as `4,4 MB` / `12 kB` in the current language."""
+    from lentera import fmt
+
+    return f"{fmt.number(n / 1_000_000, 1)} MB" if n >= 100_000 else f"{fmt.number(n / 1000)} kB"
+
+
 FORMATS = ("csv", "csv_excel", "xlsx", "parquet", "geojson")
 
 

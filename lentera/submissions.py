@@ -25,7 +25,6 @@ import logging
 import os
 import re
 import threading
-import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -326,14 +325,51 @@ def _thread_lock(path: str) -> threading.Lock:
     return threading.Lock()
 
 
+def _flock_within(fd: int, timeout: float) -> bool:
+    """Take an exclusive flock on `fd` within `timeout` seconds; False (fd handed off) if not.
+
+    The wait itself is a blocking flock in a helper thread, so the kernel wakes the next writer
+    the moment the lock is free (polling leaves it asleep and lets one process starve the rest).
+    On timeout the helper keeps waiting and closes `fd` as soon as it gets the lock.
+    """
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        pass
+    got = threading.Event()
+    guard = threading.Lock()
+    abandoned = False
+
+    def wait() -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            return
+        with guard:
+            if abandoned:
+                os.close(fd)
+            else:
+                got.set()
+
+    threading.Thread(target=wait, name="lentera-writelock", daemon=True).start()
+    if got.wait(timeout):
+        return True
+    with guard:
+        if got.is_set():
+            return True
+        abandoned = True
+    return False
+
+
 @contextlib.contextmanager
 def _writer_turn(eng: Engine) -> Iterator[None]:
-    """Queue SQLite writers on a lock that wakes the next one at once.
+    """Queue SQLite writers so that the next one starts the moment the last one commits.
 
     SQLite's own busy handler sleeps up to 100 ms between retries, so 20 contending writers
     spend most of their time asleep while the database is free. Threads queue on a lock,
-    processes on `flock` polled every few milliseconds. Correctness does not depend on this:
-    BEGIN IMMEDIATE still serialises writers if another program writes without it.
+    processes on `flock` of `<db>.writelock`; both give up after the busy timeout. Correctness
+    does not depend on this: BEGIN IMMEDIATE still serialises any writer that skips it.
     """
     path = _lock_file(eng)
     if path is None:
@@ -345,21 +381,15 @@ def _writer_turn(eng: Engine) -> Iterator[None]:
         raise SubmissionError("the submissions store is busy")
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        owned = True
         try:
-            deadline = time.monotonic() + timeout
-            delay = 0.0002
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise SubmissionError("the submissions store is busy") from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.004)
+            if not _flock_within(fd, timeout):
+                owned = False  # the helper thread closes it once it gets the lock
+                raise SubmissionError("the submissions store is busy")
             yield
         finally:
-            os.close(fd)  # releases the flock; a killed process releases it too
+            if owned:
+                os.close(fd)  # releases the flock; a killed process releases it too
     finally:
         tlock.release()
 

@@ -1,11 +1,146 @@
-"""Data: the open-data catalogue, data dictionary and downloads (placeholder until its engineer fills it)."""
+"""Data: the open-data catalogue — metadata, data dictionary, full downloads, changes, citation."""
 
+import polars as pl
 import streamlit as st
 
-from lentera import ui
-from lentera.i18n import t
+from lentera import catalog, cite, config, db, fmt, ui
+from lentera.chart import rows_controls
+from lentera.i18n import get_lang, t
 
 ui.page_header(t("pages.data"), t("pages.data_intro"))
 ui.require_warehouse()
+cite.version_notice()
 
-st.info(t("pages.data_coming"), icon=":material/construction:")
+lang = get_lang()
+region = config.region()
+pub = region.publisher
+facts = ui.build_facts()
+version = db.data_version()
+licence = pub.get("lisensi", "CC BY 4.0")
+licence_url = pub.get("lisensi_url", "https://creativecommons.org/licenses/by/4.0/")
+st.markdown(t("data.version_line", version=version, loaded=fmt.datetime(facts.get("built_at",
+              "").rstrip("Z") or None), licence=licence, licence_url=licence_url,
+              publisher=pub.get("nama", region.nama)))
+
+# The files were written at load time; publishing them under static/ is cheap and idempotent.
+published = catalog.ensure_static_link(version)
+if published is None:
+    st.info(t("data.no_exports"), icon=":material/hourglass_empty:")
+
+
+# ---- the whole package -------------------------------------------------------------------
+pkg = catalog.package_download(version) if published else None
+if pkg:
+    with st.container(border=True):
+        st.markdown(f"**{t('data.package_title')}**")
+        st.caption(t("data.package_help"))
+        st.html(cite.links_html([(t("data.package_link", size=catalog.size_text(pkg["bytes"])),
+                                  pkg["url"])]))
+
+# ---- one dataset -------------------------------------------------------------------------
+LIVE = "laporan_warga"
+options = [*catalog.DATASETS, LIVE]
+# The URL carries the dataset's name (bind="query-params" would carry its translated label).
+name = ui.qp_get("dataset", options[0], allowed=options)
+name = st.selectbox(
+    t("data.pick_dataset"), options, index=options.index(name), key="dataset_pick",
+    format_func=lambda n: t("data.ds_laporan_warga") if n == LIVE
+    else catalog.DATASETS[n].title(lang),
+) or options[0]
+ui.qp_set(dataset=name)
+
+if name == LIVE:
+    from lentera import submissions
+
+    st.subheader(t("data.ds_laporan_warga"))
+    st.markdown(t("data.laporan_warga_desc"))
+    try:
+        live = submissions.pengaduan_frame()
+    except Exception:  # no submissions store yet on this server: nothing to share
+        live = None
+    if live is None or live.is_empty():
+        st.info(t("data.laporan_warga_none"))
+    else:
+        st.metric(t("data.meta_rows"), fmt.number(live.height))
+        rows_controls(live, "laporan-warga", key="laporan_warga")
+    st.markdown(f"#### {t('data.dictionary_title')}")
+    dictionary = catalog.dictionary("pengaduan", lang)
+else:
+    ds = catalog.dataset(name)
+    st.subheader(ds.title(lang))
+    st.markdown(ds.description(lang))
+    info = ui.cached(catalog.summary, name=name)
+    runs = ui.cached(catalog.provenance, name=name)
+
+    # ---- metadata (Satu Data style)
+    meta_rows = [(t("data.meta_producer"), ds.producer)]
+    if info["start"]:
+        start, end = info["start"], info["end"]
+        if len(start) == 10:
+            start, end = fmt.date(start), fmt.date(end)
+        meta_rows.append((t("data.meta_time"), f"{start} – {end}"))
+    meta_rows.append((t("data.meta_place"), t("data.meta_place_value", region=region.nama,
+                                               kecamatan=info["kecamatan"])
+                      if info["kecamatan"] else region.nama))
+    meta_rows += [
+        (t("data.meta_frequency"), ds.frequency(lang)),
+        (t("data.meta_licence"), licence),
+        (t("data.meta_contact"), pub.get("kontak", "")),
+    ]
+    if runs.height:
+        meta_rows.append((t("data.meta_loaded"), fmt.datetime(runs["finished_at"].max())))
+    meta_rows.append((t("data.meta_rows"), fmt.number(info["rows"])))
+    if runs.height:
+        meta_rows.append((t("data.meta_rejected"), fmt.number(runs["rows_rejected"].sum())))
+    if ds.amount:
+        meta_rows.append((t("data.meta_amount", column=ds.amount), fmt.rupiah(info["amount"])))
+    if facts.get("is_sample") == "true":
+        meta_rows.append((t("data.meta_sample"), t("data.meta_sample_value")))
+    st.markdown(f"#### {t('data.meta_title')}")
+    # a plain list reads better on a phone than a two-column grid
+    st.markdown("\n".join(f"- **{label}:** {value}" for label, value in meta_rows))
+
+    # ---- downloads: prepared files, served as static files (never through Streamlit messages)
+    st.markdown(f"#### {t('data.downloads_title')}")
+    st.caption(t("data.downloads_help"))
+    files = catalog.downloads(name, version) if published else pl.DataFrame()
+    links = []
+    for row in files.iter_rows(named=True):
+        if row["url"]:
+            label = t(f"data.fmt_{row['format']}")
+            if row["file"].endswith(".zip"):
+                label = f"{label}, {t('data.zipped')}"
+            links.append((t("data.link_label", format=label, size=catalog.size_text(row["bytes"])),
+                          row["url"]))
+        elif row["note"] == "too_many_rows":
+            st.caption(t("data.xlsx_too_many_rows"))
+    if links:
+        st.html(cite.links_html(links))
+
+    st.markdown(f"#### {t('data.dictionary_title')}")
+    dictionary = catalog.dictionary(name, lang)
+
+st.dataframe(dictionary.rename({c: t(f"data.col_{c}") for c in dictionary.columns}),
+             hide_index=True, width="stretch", key="dictionary")
+
+if name != LIVE:
+    st.markdown(f"#### {t('data.sources_title')}")
+    if catalog.dataset(name).source and runs.height:
+        shown = runs.select("source_file", "sha256", "rows_read", "rows_loaded", "rows_rejected",
+                            "status")
+        st.dataframe(shown.rename({c: t(f"data.col_{c}") for c in shown.columns}),
+                     hide_index=True, width="stretch", key="sources")
+    else:
+        st.caption(t("data.sources_none"))
+
+# ---- what changed since the previous load -----------------------------------------------
+st.markdown(f"#### {t('data.changes_title')}")
+changed = ui.cached(catalog.changes)
+if changed.is_empty():
+    st.caption(t("data.changes_none"))
+else:
+    shown = changed.select("dataset", "added", "removed", "changed")
+    st.dataframe(shown.rename({c: t(f"data.col_{c}") for c in shown.columns}),
+                 hide_index=True, width="stretch", key="changes")
+
+cite.cite_box(t("pages.data"))

@@ -1,11 +1,103 @@
-"""Lacak: track a complaint or proposal by its ticket number (placeholder until its engineer fills it)."""
+"""Lacak: a ticket number (typed or from `?tiket=`) shows its public status, target and history."""
 
 import streamlit as st
 
-from lentera import ui
+from lentera import fmt, submissions, ui, warga
 from lentera.i18n import t
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))
 
-st.info(t("pages.lacak_coming"), icon=":material/construction:")
+# The URL seeds the box once per visit (a shared link); typing then drives the URL.
+if "lacak_tiket" not in st.session_state:
+    st.session_state["lacak_tiket"] = str(st.query_params.get("tiket", ""))[:64]
+with st.form("lacak_form", enter_to_submit=True, border=False):
+    st.text_input(t("lacak.input"), key="lacak_tiket", max_chars=64,
+                  placeholder=t("lacak.input_placeholder"), help=t("lacak.input_help"))
+    st.form_submit_button(t("lacak.submit"), icon=":material/search:")
+
+state, view, events = warga.lookup(st.session_state["lacak_tiket"])
+ui.qp_set(tiket=view["ticket"] if view else None)
+
+if state == "empty":
+    st.info(t("lacak.empty"), icon=":material/confirmation_number:")
+    st.stop()
+if state == "malformed":
+    st.warning(t("forms.err_ticket_invalid"), icon=":material/error:")
+    st.stop()
+if state == "unknown":
+    st.warning(t("forms.err_not_found"), icon=":material/search_off:")
+    st.stop()
+
+st.subheader(f"{t('lacak.kind_' + view['kind'])} {view['ticket']}", anchor=False)
+
+status_col, masuk_col = st.columns(2)
+status_col.metric(t("lacak.status"), t(f"lacak.status_{view['status']}"))
+masuk_col.metric(t("lacak.masuk"), fmt.date(warga.local_time(view["created_at"])))
+
+if view["kind"] == "pengaduan" and view.get("target_hari_kerja"):
+    target_col, sisa_col = st.columns(2)
+    target_col.metric(t("lacak.target"), t("lacak.target_value",
+                                           date=fmt.date(view.get("target_date")),
+                                           days=view["target_hari_kerja"]))
+    if view.get("terbuka"):
+        if view.get("hari_lewat"):
+            sisa_col.metric(t("lacak.sisa"), t("lacak.lewat_value", n=view["hari_lewat"]))
+        elif view.get("sisa_hari_kerja") is not None:
+            sisa_col.metric(t("lacak.sisa"), t("lacak.sisa_value", n=view["sisa_hari_kerja"]))
+    elif view["status"] == "selesai" and view.get("hari_kerja") is not None:
+        sisa_col.metric(t("lacak.sisa"), t("lacak.selesai_value", n=view["hari_kerja"]))
+    else:
+        sisa_col.metric(t("lacak.sisa"), t("lacak.closed_value"))
+
+lokasi = ", ".join(x for x in (view.get("nama_desa"), view.get("nama_kecamatan")) if x)
+if lokasi:
+    st.caption(t("lacak.lokasi"))
+    st.text(lokasi)
+
+# Citizens' words are shown as plain text: markup or script in them appears literally.
+if view["kind"] == "pengaduan":
+    st.caption(t("lacak.kategori"))
+    st.text(view.get("kategori") or "–")
+    if view.get("rahasia"):
+        st.info(t("lacak.rahasia"), icon=":material/lock:")
+    else:
+        st.caption(t("lacak.judul"))
+        st.text(view.get("judul") or "–")
+        st.caption(t("lacak.isi"))
+        st.text(view.get("isi") or "–")
+else:
+    st.caption(t("lacak.usulan"))
+    st.text(view.get("usulan") or "–")
+    if view.get("permasalahan"):
+        st.caption(t("lacak.permasalahan"))
+        st.text(view["permasalahan"])
+    st.caption(t("lacak.volume"))
+    satuan = warga.satuan_labels().get(view.get("satuan"), view.get("satuan") or "")
+    st.text(f"{fmt.number(view.get('volume'), decimals=2 if (view.get('volume') or 0) % 1 else 0)}"
+            f" {satuan}")
+    if view.get("perkiraan_biaya"):
+        st.caption(t("lacak.biaya"))
+        st.text(fmt.rupiah_full(view["perkiraan_biaya"], sen=False))
+    st.caption(t("lacak.bidang"))
+    st.text(view.get("bidang_urusan") or "–")
+    tahun_col, dukung_col = st.columns(2)
+    tahun_col.metric(t("lacak.tahun_rkpd"), str(view.get("tahun_rkpd") or "–"))
+    dukung_col.metric(t("lacak.pendukung"), fmt.number(view.get("support_count") or 0))
+
+for photo in view.get("photos") or []:
+    path = submissions.photo_path(photo["file_name"])
+    if path is not None:
+        st.image(str(path), width=320)
+
+st.subheader(t("lacak.timeline"), anchor=False)
+for ev in events:
+    with st.container(border=True):
+        st.markdown(t("lacak.timeline_item", at=fmt.datetime(warga.local_time(ev["at"])),
+                      status=t(f"lacak.status_{ev['to_status']}")))
+        role = ev.get("role") or ""
+        st.caption(t("lacak.by_role", role=t(f"lacak.role_{role}") if role == "warga"
+                     else t("lacak.role_petugas")))
+        if ev.get("public_note"):
+            st.text(ev["public_note"])
+st.caption(t("lacak.times_note"))

@@ -40,19 +40,26 @@ _active = sum(1 for k in ("tahun", "status", "sumber", "kecamatan", "bidang", "o
 with st.expander(t("musrenbang.filters") + (f" ({_active})" if _active else ""),
                  expanded=bool(_active), icon=":material/filter_list:"):
     c1, c2, c3 = st.columns(3)
-    tahun = c1.selectbox(t("musrenbang.f_tahun"), _from_url("tahun", ["", *[v for v, _ in opts["tahun"]]], ""),
-                         format_func=_label("", {}), key="tahun")
-    status = c2.selectbox(t("musrenbang.f_status"), _from_url("status", ["", *musrenbang.STATUSES], ""),
-                          format_func=_label("st"), key="status")
-    sumber = c3.selectbox(t("musrenbang.f_sumber"), _from_url("sumber", ["", *musrenbang.SUMBER], ""),
-                          format_func=_label("src"), key="sumber")
+    tahun = c1.selectbox(
+        t("musrenbang.f_tahun"), _from_url("tahun", ["", *[v for v, _ in opts["tahun"]]], ""),
+        format_func=_label("", {}), key="tahun")
+    status = c2.selectbox(
+        t("musrenbang.f_status"), _from_url("status", ["", *musrenbang.STATUSES], ""),
+        format_func=_label("st"), key="status")
+    sumber = c3.selectbox(
+        t("musrenbang.f_sumber"), _from_url("sumber", ["", *musrenbang.SUMBER], ""),
+        format_func=_label("src"), key="sumber")
     c4, c5, c6 = st.columns(3)
-    kecamatan = c4.selectbox(t("musrenbang.f_kecamatan"), _from_url("kecamatan", ["", *[v for v, _ in opts["kecamatan"]]], ""),
-                             format_func=_label("", dict(opts["kecamatan"])), key="kecamatan")
-    bidang = c5.selectbox(t("musrenbang.f_bidang"), _from_url("bidang", ["", *[v for v, _ in opts["bidang"]]], ""),
-                          format_func=_label("", {}), key="bidang")
-    opd = c6.selectbox(t("musrenbang.f_opd"), _from_url("opd", ["", *[v for v, _ in opts["opd"]]], ""),
-                       format_func=_label("", dict(opts["opd"])), key="opd")
+    kecamatan = c4.selectbox(
+        t("musrenbang.f_kecamatan"),
+        _from_url("kecamatan", ["", *[v for v, _ in opts["kecamatan"]]], ""),
+        format_func=_label("", dict(opts["kecamatan"])), key="kecamatan")
+    bidang = c5.selectbox(
+        t("musrenbang.f_bidang"), _from_url("bidang", ["", *[v for v, _ in opts["bidang"]]], ""),
+        format_func=_label("", {}), key="bidang")
+    opd = c6.selectbox(
+        t("musrenbang.f_opd"), _from_url("opd", ["", *[v for v, _ in opts["opd"]]], ""),
+        format_func=_label("", dict(opts["opd"])), key="opd")
     radius = st.select_slider(t("musrenbang.radius"), [50, 100, 250, 500, 1000],
                               value=int(musrenbang.DEFAULT_RADIUS_M), key="radius",
                               bind="query-params")

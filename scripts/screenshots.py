@@ -99,9 +99,8 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                         # The app scrolls inside its own container, so a "full page" shot of
                         # the window is one screen: grow the viewport to the content instead.
                         height = page.evaluate(
-                            "() => Math.max(...[...document.querySelectorAll("
-                            "'[data-testid=stMain], [data-testid=stSidebarContent]')]"
-                            ".map(e => e.scrollHeight), 900)")
+                            "() => Math.max(document.querySelector('[data-testid=stMain]')"
+                            ".scrollHeight, 900)")
                         page.set_viewport_size({"width": width, "height": int(height) + 40})
                         page.wait_for_timeout(300)
                         page.screenshot(path=str(file), full_page=True)

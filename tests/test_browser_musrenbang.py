@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from conftest import wait_idle
 
 pytestmark = pytest.mark.browser
@@ -21,6 +20,7 @@ def test_filter_map_list_and_geojson(streamlit_server, open_app):
     # filter by status through the real select box; the URL keeps the filter
     page.get_by_test_id("stExpander").filter(has_text="Saring usulan").get_by_text(
         "Saring usulan").click()
+    wait_idle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Status").click()
     page.get_by_role("option", name="Masuk RKPD").click()
     wait_idle(page)

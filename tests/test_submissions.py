@@ -20,6 +20,8 @@ import duckdb
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image
 
 from lentera import forms, photos, ratelimit, submissions
@@ -581,3 +583,59 @@ def test_rate_limit_is_shared_across_processes(store):
 
 def test_no_identity_means_no_limit_to_apply(store):
     assert ratelimit.check_and_record(None, None).allowed
+
+
+def test_a_stuck_writer_makes_others_give_up_not_hang(store, monkeypatch):
+    import fcntl
+
+    fd = os.open(str(store / "sub.sqlite") + ".writelock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another process stuck while holding the writers' turn
+    monkeypatch.setattr(submissions, "BUSY_TIMEOUT_MS", 300)
+    try:
+        with pytest.raises(SubmissionError, match="busy"):
+            submissions.create_pengaduan(complaint(), [gps_jpeg()])
+        assert submissions.submission_count() == 0 and upload_files(store) == []
+    finally:
+        os.close(fd)
+    # once the stuck writer is gone, writing works again (the abandoned waiter let go)
+    assert submissions.create_pengaduan(complaint(), [])
+    assert submissions.create_pengaduan(complaint(), [])
+
+
+def test_writes_take_the_lock_up_front_reads_do_not(store):
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(submissions.engine(), "before_cursor_execute", record)
+    try:
+        with submissions.write_transaction() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        with submissions.read_connection() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    finally:
+        sa.event.remove(submissions.engine(), "before_cursor_execute", record)
+    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+REDACT_TEXT = st.text(alphabet="0123456789 .-+()@abcRrpPe\n\u00e9", max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(REDACT_TEXT)
+def test_store_redaction_agrees_with_etl_redact(text):
+    from etl.redact import redact_text
+
+    assert submissions._redactor()([text]) == [redact_text(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Hubungi 0812-3456-7890 atau a.b@c.id, NIK 6112011708900001, biaya Rp 1.500.000",
+    "Telp (0561) 736541\n", "+62 812 3456 7890.", "6112011708900001 6112011708900002",
+])
+def test_store_redaction_agrees_on_known_cases(text):
+    from etl.redact import redact_text
+
+    out = submissions._redact_all(isi=text)["isi"]
+    assert out == redact_text(forms.clean_text(text)) and "[" in out

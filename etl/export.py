@@ -1,0 +1,454 @@
+"""Exports prepared at load time: every dataset as files, the open-data package, versions, changes.
+
+`write_exports(db, dest)` writes, for each dataset of `lentera.catalog.DATASETS`, a UTF-8 CSV, a
+CSV for Excel (BOM, semicolons, decimal commas), Parquet, XLSX with a `kamus` sheet (only up to
+Excel's 1,048,576 rows: bigger datasets get a note pointing to CSV/Parquet instead, since Excel
+could not open them anyway) and GeoJSON where there is geometry, plus the zipped Frictionless
+package and a `manifest.json`. Every file is streamed by DuckDB `COPY … TO` (XLSX in batches), so
+millions of rows are never held in Python. Files bigger than Streamlit's static-file limit are
+zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from lentera import catalog, config
+from lentera.catalog import DATASETS, Dataset
+from lentera.schema import PROVENANCE, SOURCES
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows minus the header
+XLSX_BATCH = 20_000
+PACKAGE_DIR = "paket-data"
+_PROVENANCE = {c.name for c in PROVENANCE}
+
+
+class ExportError(Exception):
+    """The warehouse could not be exported (missing, or not a Lentera warehouse)."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "data"
+
+
+def file_stem(dataset: str, version: str) -> str:
+    """`lentera_<dataset>_<version>`: the same naming as the chart downloads (lentera.chart)."""
+    return f"lentera_{_slug(dataset)}_{_slug(version)}"
+
+
+def _connect(db: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(db).exists():
+        raise ExportError(f"gudang data tidak ada: {db}")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def _version(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+    except duckdb.Error as exc:
+        raise ExportError(f"bukan gudang data Lentera (tabel meta tidak ada): {exc}") from None
+    if not rows:
+        raise ExportError("gudang data tanpa data_version")
+    return rows[0][0]
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _count(con: duckdb.DuckDBPyConnection, ds: Dataset) -> int:
+    return con.execute(f"SELECT count(*) FROM {ds.table}").fetchall()[0][0]
+
+
+# --- one file per format --------------------------------------------------------------------
+
+
+def _copy_csv(con, sql: str, path: Path) -> None:
+    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true)", {"path": str(path)})
+
+
+def _excel_sql(ds: Dataset) -> str:
+    """The export query with decimal commas (DuckDB's CSV writer has no decimal_separator)."""
+    decimals = [c.name for c in ds.columns
+                if c.sql_type.startswith("DECIMAL") or c.sql_type == "DOUBLE"]
+    if not decimals:
+        return ds.select_sql()
+    swaps = ", ".join(f"replace({catalog._q(c)}::VARCHAR, '.', ',') AS {catalog._q(c)}"
+                      for c in decimals)
+    return f"SELECT * REPLACE ({swaps}) FROM ({ds.select_sql()})"
+
+
+def _copy_csv_excel(con, sql: str, path: Path) -> None:
+    """Semicolons and decimal commas (Excel with Indonesian settings), with a UTF-8 BOM."""
+    tmp = path.with_name(path.name + ".nobom")
+    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true, DELIMITER ';')",
+                {"path": str(tmp)})
+    with open(path, "wb") as out, open(tmp, "rb") as src:
+        out.write("\ufeff".encode())
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    tmp.unlink()
+
+
+def _copy_parquet(con, sql: str, path: Path) -> None:
+    con.execute(f"COPY ({sql}) TO $path (FORMAT parquet, COMPRESSION zstd)", {"path": str(path)})
+
+
+def _dictionary_rows(ds: Dataset) -> list[list[str]]:
+    rows = [["kolom / column", "tipe / type", "arti", "meaning", "satuan / unit",
+             "contoh / example"]]
+    for c in ds.columns:
+        values = f" ({', '.join(c.values)})" if c.values else ""
+        rows.append([c.name, c.sql_type, c.description_id + values, c.description_en + values,
+                     c.unit, c.example])
+    return rows
+
+
+def _write_xlsx(con, ds: Dataset, path: Path, version: str) -> None:
+    """Data sheet streamed in batches (xlsxwriter constant memory) plus the `kamus` sheet."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
+    })
+    try:
+        sheet = wb.add_worksheet("data")
+        sheet.write_row(0, 0, [c.name for c in ds.columns])
+        cur = con.cursor()
+        try:
+            result = cur.execute(ds.select_sql())
+            row_no = 1
+            while batch := result.fetchmany(XLSX_BATCH):
+                for row in batch:
+                    sheet.write_row(row_no, 0, row)
+                    row_no += 1
+        finally:
+            cur.close()
+        kamus = wb.add_worksheet("kamus")
+        for i, row in enumerate(_dictionary_rows(ds)):
+            kamus.write_row(i, 0, row)
+        kamus.write_row(len(ds.columns) + 2, 0, [f"{ds.title_id} · versi data {version}"])
+    finally:
+        wb.close()
+
+
+def _properties_sql(ds: Dataset, skip: set[str]) -> str:
+    parts = [f"'{c.name}': {ds.exprs.get(c.name, catalog._q(c.name))}"
+             for c in ds.columns if c.name not in skip]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _copy_geojson(con, ds: Dataset, path: Path) -> None:
+    """A FeatureCollection: DuckDB writes the features as a JSON array, wrapped here by streaming."""
+    if ds.geometry == "point":
+        geometry = ("CASE WHEN lat IS NULL OR lng IS NULL THEN NULL ELSE "
+                    "json_object('type', 'Point', 'coordinates', json_array(lng, lat)) END")
+    else:
+        geometry = "geojson::JSON"
+    order = (" ORDER BY " + ", ".join(catalog._q(c) for c in ds.order_by)) if ds.order_by else ""
+    sql = (f"SELECT 'Feature' AS type, {geometry} AS geometry, {_properties_sql(ds, set())} "
+           f"AS properties FROM {ds.table}{order}")
+    tmp = path.with_name(path.name + ".features")
+    con.execute(f"COPY ({sql}) TO $path (FORMAT json, ARRAY true)", {"path": str(tmp)})
+    with open(path, "wb") as out, open(tmp, "rb") as src:
+        out.write(b'{"type":"FeatureCollection","features":')
+        shutil.copyfileobj(src, out, 1024 * 1024)
+        out.write(b"}\n")
+    tmp.unlink()
+
+
+def _zip_if_big(path: Path) -> Path:
+    """Zip a file Streamlit would refuse to serve (over 200 MB); CSVs shrink about tenfold."""
+    if path.stat().st_size <= catalog.STATIC_MAX_BYTES:
+        return path
+    target = path.with_name(path.name + ".zip")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.write(path, arcname=path.name)
+    path.unlink()
+    return target
+
+
+def _entry(path: Path, rows: int) -> dict:
+    return {"file": path.name, "bytes": path.stat().st_size, "rows": rows}
+
+
+def write_exports(db: Path, dest: Path) -> dict:
+    """Write every dataset's files and the package into `dest` (atomically); return the manifest.
+
+    `dest` is normally `<data dir>/exports/<data_version>/`. The manifest lists, per dataset and
+    format, the file name, its size and row count, and notes for formats not offered.
+    """
+    dest = Path(dest)
+    con = _connect(db)
+    try:
+        version = _version(con)
+        work = dest.with_name(dest.name + f".part-{os.getpid()}")
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    except BaseException:
+        con.close()
+        raise
+    try:
+        datasets: dict[str, dict] = {}
+        for ds in DATASETS.values():
+            rows = _count(con, ds)
+            stem = file_stem(ds.name, version)
+            sql = ds.select_sql()
+            files: dict[str, dict] = {}
+            notes: dict[str, str] = {}
+            _copy_csv(con, sql, work / f"{stem}.csv")
+            files["csv"] = _entry(_zip_if_big(work / f"{stem}.csv"), rows)
+            _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv")
+            files["csv_excel"] = _entry(_zip_if_big(work / f"{stem}_excel.csv"), rows)
+            _copy_parquet(con, sql, work / f"{stem}.parquet")
+            files["parquet"] = _entry(_zip_if_big(work / f"{stem}.parquet"), rows)
+            if rows <= XLSX_MAX_ROWS:
+                _write_xlsx(con, ds, work / f"{stem}.xlsx", version)
+                files["xlsx"] = _entry(_zip_if_big(work / f"{stem}.xlsx"), rows)
+            else:
+                notes["xlsx"] = "too_many_rows"
+            if ds.geometry:
+                _copy_geojson(con, ds, work / f"{stem}.geojson")
+                files["geojson"] = _entry(_zip_if_big(work / f"{stem}.geojson"), rows)
+            datasets[ds.name] = {"rows": rows, "files": files, "notes": notes}
+        package = _write_package_zip(con, work, version)
+        doc = {"data_version": version, "written_at": _now_iso(), "datasets": datasets,
+               "package": _entry(package, sum(d["rows"] for d in datasets.values()))}
+        (work / catalog.MANIFEST).write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        con.close()
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(work, dest)
+    return doc
+
+
+def _now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+# --- the Frictionless data package ----------------------------------------------------------
+
+_FRICTIONLESS_TYPES = {"VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer",
+                       "DOUBLE": "number", "DATE": "date", "TIMESTAMP": "datetime",
+                       "BOOLEAN": "boolean"}
+
+
+def _field(c) -> dict:
+    ftype = "number" if c.sql_type.startswith("DECIMAL") else _FRICTIONLESS_TYPES.get(
+        c.sql_type, "string")
+    out = {"name": c.name, "type": ftype, "description": c.description_id,
+           "x-description-en": c.description_en}
+    if ftype == "datetime":
+        out["format"] = "%Y-%m-%d %H:%M:%S"  # what DuckDB's CSV writer produces
+    if ftype == "boolean":
+        out["trueValues"], out["falseValues"] = ["true"], ["false"]
+    if c.unit:
+        out["x-unit"] = c.unit
+    if c.example:
+        out["example"] = c.example
+    if c.values:
+        out["constraints"] = {"enum": list(c.values)}
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
+    """Write the package's CSVs into `out` and return the datapackage.json document."""
+    facts = _meta(con)
+    version = facts.get("data_version", "")
+    region = config.region()
+    pub = region.publisher
+    runs = con.execute("SELECT source, source_file, sha256, rows_loaded FROM etl_runs "
+                       "ORDER BY source, source_file").fetchall()
+    resources = []
+    for ds in DATASETS.values():
+        path = out / f"{ds.name}.csv"
+        _copy_csv(con, ds.select_sql(), path)
+        schema: dict = {"fields": [_field(c) for c in ds.columns]}
+        source = SOURCES.get(ds.name)
+        if source and all(source.column(k).required for k in ds.key):
+            schema["primaryKey"] = list(ds.key)
+        files = [{"title": f, "path": f, "x-sha256": sha, "x-rows-loaded": n}
+                 for s, f, sha, n in runs if s == ds.name]
+        resource = {
+            "name": ds.name, "path": path.name, "profile": "tabular-data-resource",
+            "title": ds.title_id, "description": ds.description_id,
+            "x-title-en": ds.title_en, "x-description-en": ds.description_en,
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "bytes": path.stat().st_size, "hash": "sha256:" + _sha256(path), "schema": schema,
+            "x-producer": ds.producer, "x-frequency": ds.frequency_id,
+        }
+        if files:
+            resource["sources"] = files
+        if ds.name in ("anggaran", "realisasi"):
+            resource["x-fiscal-status"] = ("status: approved = APBD murni, adjusted = APBD "
+                                           "perubahan, executed = realisasi")
+        resources.append(resource)
+    return {
+        "profile": "tabular-data-package",
+        "name": f"lentera-{_slug(region.nama)}",
+        "title": f"Lentera — data terbuka {region.nama}",
+        "description": ("Data anggaran, realisasi, pengaduan, perizinan, usulan musrenbang dan "
+                        "wilayah, dengan kamus data." + (" DATA CONTOH (bukan data resmi)."
+                                                         if facts.get("is_sample") == "true"
+                                                         else "")),
+        "version": version,
+        "created": facts.get("built_at", _now_iso()),
+        "licenses": [{"name": _licence_id(pub.get("lisensi", "CC BY 4.0")),
+                      "title": pub.get("lisensi", "CC BY 4.0"),
+                      "path": pub.get("lisensi_url",
+                                      "https://creativecommons.org/licenses/by/4.0/")}],
+        "contributors": [{"title": pub.get("nama", region.nama), "role": "publisher"},
+                         {"title": pub.get("kontak", ""), "role": "contact"}],
+        "sources": [{"title": pub.get("nama", region.nama)}],
+        "keywords": ["APBD", "SP4N-LAPOR", "perizinan", "musrenbang", region.nama],
+        "x-is-sample": facts.get("is_sample") == "true",
+        "x-as-of": facts.get("as_of", ""),
+        "resources": resources,
+    }
+
+
+def _licence_id(text: str) -> str:
+    # "CC BY 4.0" -> "CC-BY-4.0" (the SPDX-style id Frictionless expects)
+    return re.sub(r"\s+", "-", text.strip()).upper() or "CC-BY-4.0"
+
+
+def export_package(db: Path, out: Path) -> Path:
+    """Write a Frictionless data package (datapackage.json + one CSV per dataset) into `out`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    con = _connect(db)
+    try:
+        _version(con)
+        doc = _package(con, out)
+    finally:
+        con.close()
+    path = out / "datapackage.json"
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _write_package_zip(con: duckdb.DuckDBPyConnection, work: Path, version: str) -> Path:
+    target = work / f"{file_stem('paket-data', version)}.zip"
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        folder = Path(tmp)
+        doc = _package(con, folder)
+        (folder / "datapackage.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False),
+                                                 encoding="utf-8")
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            for item in sorted(folder.iterdir()):
+                zf.write(item, arcname=f"{PACKAGE_DIR}/{item.name}")
+    return target
+
+
+# --- versions and what changed ---------------------------------------------------------------
+
+
+def retain_versions(db: Path, keep: int = 5, root: Path | None = None) -> list[str]:
+    """Keep the warehouse at `db` as `<root>/versions/<data_version>.duckdb`; keep the last `keep`.
+
+    Call it before a new warehouse is swapped in. The copy is a hard link where possible (the
+    warehouse is rebuilt, never edited in place, so the old inode stays as it was). Versions
+    beyond `keep` lose their file and their prepared exports. Returns the kept versions, newest
+    first. `root` defaults to the data dir.
+    """
+    root = Path(root) if root is not None else config.data_dir()
+    versions = root / "versions"
+    db = Path(db)
+    if db.exists():
+        con = _connect(db)
+        try:
+            version = _version(con)
+        finally:
+            con.close()
+        versions.mkdir(parents=True, exist_ok=True)
+        target = versions / f"{version}.duckdb"
+        if not target.exists():
+            tmp = versions / f".{version}.duckdb.part"
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(db, tmp)
+            except OSError:
+                shutil.copyfile(db, tmp)
+            os.replace(tmp, target)
+    if not versions.is_dir():
+        return []
+    kept = sorted((p.stem for p in versions.glob("*.duckdb")), reverse=True)
+    for old in kept[max(keep, 0):]:
+        (versions / f"{old}.duckdb").unlink(missing_ok=True)
+        shutil.rmtree(root / "exports" / old, ignore_errors=True)
+        catalog.unpublish_static(old)
+    return kept[:max(keep, 0)]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = $d AND table_name = $t "
+        "ORDER BY column_index", {"d": database, "t": table}).fetchall()]
+
+
+def diff_datasets(old_db: Path | None, new_con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Rows added, removed and changed per source between `old_db` and the warehouse of `new_con`.
+
+    Rows are matched on the source's `key` (schema) and compared by a hash of every column the
+    two versions share, except the provenance columns (a re-exported file moves rows around
+    without changing them). Without an old warehouse every row counts as added.
+    """
+    new_db = catalog._q(new_con.execute("SELECT current_database()").fetchall()[0][0])
+    alias = "lentera_previous"
+    attached = False
+    if old_db is not None and Path(old_db).exists():
+        new_con.execute(f"ATTACH $path AS {alias} (READ_ONLY)", {"path": str(old_db)})
+        attached = True
+    out = []
+    try:
+        for source in SOURCES.values():
+            new_cols = _columns(new_con, new_db.strip('"').replace('""', '"'), source.table)
+            old_cols = _columns(new_con, alias, source.table) if attached else []
+            if not new_cols:
+                continue
+            if not old_cols:
+                n = new_con.execute(f"SELECT count(*) FROM {new_db}.main.{source.table}") \
+                    .fetchall()[0][0]
+                out.append((source.name, n, 0, 0))
+                continue
+            shared = [c for c in new_cols if c in old_cols and c not in _PROVENANCE]
+            key = ", ".join(catalog._q(k) for k in source.key)
+            values = ", ".join(catalog._q(c) for c in shared)
+            side = "SELECT hash({k}) AS k, hash({v}) AS h FROM {db}.main.{t}"
+            added, removed, changed = new_con.execute(f"""
+                WITH n AS ({side.format(k=key, v=values, db=new_db, t=source.table)}),
+                     o AS ({side.format(k=key, v=values, db=alias, t=source.table)})
+                SELECT count(*) FILTER (WHERE o.k IS NULL),
+                       count(*) FILTER (WHERE n.k IS NULL),
+                       count(*) FILTER (WHERE n.k IS NOT NULL AND o.k IS NOT NULL AND n.h <> o.h)
+                FROM n FULL OUTER JOIN o ON n.k = o.k""").fetchall()[0]
+            out.append((source.name, added, removed, changed))
+    finally:
+        if attached:
+            new_con.execute(f"DETACH {alias}")
+    return pl.DataFrame(out, orient="row", schema={"dataset": pl.String, "added": pl.Int64,
+                                                   "removed": pl.Int64, "changed": pl.Int64})

@@ -1,0 +1,144 @@
+"""The catalogue (dictionary, metadata queries, static publishing), citations, and the Data page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from etl import export
+from lentera import catalog, cite, db
+from lentera.i18n import has, t
+from lentera.schema import SOURCES
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.mark.parametrize("name", list(catalog.DATASETS))
+def test_dictionary_documents_every_column_in_both_languages(name):
+    ds = catalog.DATASETS[name]
+    frame = catalog.dictionary(name, "id")
+    assert frame["kolom"].to_list() == [c.name for c in ds.columns]
+    assert frame.columns == list(catalog.DICTIONARY_COLUMNS)
+    for c in ds.columns:
+        assert c.description_id.strip() and c.description_en.strip(), f"{name}.{c.name}"
+    if name in SOURCES:
+        assert [c.name for c in SOURCES[name].columns] == [c.name for c in ds.columns][
+            :len(SOURCES[name].columns)]
+
+
+def test_export_columns_exist_in_the_warehouse(warehouse_env):
+    for ds in catalog.DATASETS.values():
+        have = set(db.query(f"SELECT * FROM {ds.table} LIMIT 0").columns)
+        missing = {c.name for c in ds.columns} - have - set(ds.exprs)
+        assert not missing, (ds.name, missing)
+
+
+def test_summary_and_provenance_match_the_warehouse(warehouse_env):
+    con = duckdb.connect(str(warehouse_env.db), read_only=True)
+    rows, total, files = con.execute("""
+        SELECT (SELECT count(*) FROM realisasi), (SELECT sum(realisasi)::DOUBLE FROM realisasi),
+               (SELECT count(*) FROM etl_runs WHERE source = 'realisasi')""").fetchall()[0]
+    con.close()
+    info = catalog.summary("realisasi")
+    assert info["rows"] == rows and info["amount"] == pytest.approx(total)
+    assert info["start"] <= info["end"]
+    runs = catalog.provenance("realisasi")
+    assert runs.height == files and runs["sha256"].str.len_chars().min() == 64
+    assert catalog.changes().is_empty() or set(catalog.changes()["dataset"]) <= set(SOURCES)
+
+
+def test_methods_are_translated():
+    for title, body in catalog.METHODS:
+        assert has(title) and has(body)
+        assert t(title, lang="id") != t(title, lang="en")
+
+
+def test_ensure_static_link_hard_links_the_files(warehouse_env, tmp_path, monkeypatch):
+    monkeypatch.setattr(catalog, "STATIC_ROOT", tmp_path / "static")
+    version = db.data_version()
+    assert catalog.ensure_static_link(version) is None  # nothing prepared yet
+    export.write_exports(warehouse_env.db, catalog.exports_root() / version)
+    try:
+        published = catalog.ensure_static_link(version)
+        assert published == tmp_path / "static" / "exports" / version
+        src = catalog.exports_root() / version
+        for item in src.iterdir():
+            assert os.path.samefile(item, published / item.name)
+        assert catalog.ensure_static_link(version) == published  # idempotent
+        files = catalog.downloads("usulan", version)
+        assert set(files["format"]) == {"csv", "csv_excel", "xlsx", "parquet", "geojson"}
+        assert all(u.startswith(f"app/static/exports/{version}/") for u in files["url"])
+    finally:
+        import shutil
+
+        shutil.rmtree(catalog.exports_root() / version, ignore_errors=True)
+    assert catalog.ensure_static_link("../../etc") is None
+
+
+def test_permalink_keeps_params_and_sets_the_version():
+    url = cite.permalink("pengaduan", {"tahun": "2025", "kecamatan": ["61.12.01", "61.12.05"],
+                                       "v": "old"}, version="2026X", base="https://x.id/app/")
+    parts = urlsplit(url)
+    assert parts.path == "/app/pengaduan"
+    assert parse_qs(parts.query) == {"tahun": ["2025"], "kecamatan": ["61.12.01", "61.12.05"],
+                                     "v": ["2026X"]}
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8).filter(lambda k: k != "v"),
+                       st.text(min_size=1, max_size=12), max_size=4))
+def test_permalink_round_trips_any_params(params):
+    url = cite.permalink("data", params, version="v1", base="http://h")
+    back = {k: v[0] for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
+    assert back == {**params, "v": "v1"}
+
+
+def test_citation_names_region_title_version_date_and_url():
+    text = cite.citation("Data", "http://h/data?v=1", version="1", accessed=dt.date(2025, 8, 17),
+                         region="Kabupaten Kubu Raya", lang="id")
+    assert text == ("Kabupaten Kubu Raya, Data, Lentera, versi data 1, diakses 17 Agustus 2025, "
+                    "http://h/data?v=1")
+    assert "accessed 17 August 2025" in cite.citation("Data", "u", version="1",
+                                                      accessed=dt.date(2025, 8, 17), lang="en")
+
+
+def test_public_url_setting_wins(monkeypatch):
+    monkeypatch.setenv("LENTERA_PUBLIC_URL", "https://lentera.kuburayakab.go.id/")
+    assert cite.permalink("data", {}, version="7") == \
+        "https://lentera.kuburayakab.go.id/data?v=7"
+
+
+# --- the page, through AppTest ---------------------------------------------------------------
+
+
+def _open(**query) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_follows_the_dataset_in_the_url(warehouse_env):
+    at = _open(dataset="realisasi")
+    assert catalog.DATASETS["realisasi"].title_id in [s.value for s in at.subheader]
+    codes = [c.value for c in at.code]
+    assert any("dataset=realisasi" in c and f"v={db.data_version()}" in c for c in codes)
+
+
+def test_page_ignores_an_unknown_dataset(warehouse_env):
+    at = _open(dataset="<script>")
+    assert catalog.DATASETS["anggaran"].title_id in [s.value for s in at.subheader]
+
+
+def test_old_version_link_says_so(warehouse_env):
+    at = _open(dataset="pengaduan", v="19990101T000000Z-gone")
+    assert any(t("cite.old_version_gone") in w.value for w in at.warning)
