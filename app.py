@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lentera import config, ui
+from lentera import auth, config, ui
 from lentera.i18n import t
 
 st.set_page_config(
@@ -40,15 +40,19 @@ pages = {
         st.Page("pages/tentang.py", title=t("pages.tentang"), icon=":material/info:",
                 url_path="tentang"),
     ],
+    # Officials' pages exist in the menu (and by URL) only for a signed-in role that may use
+    # them; each page checks the role again at its top (lentera.auth.require).
     t("common.section_officials"): [
-        st.Page("pages/tinjauan.py", title=t("pages.tinjauan"), icon=":material/event_note:",
-                url_path="tinjauan"),
-        st.Page("pages/verifikasi.py", title=t("pages.verifikasi"),
-                icon=":material/fact_check:", url_path="verifikasi"),
-        st.Page("pages/tindak_lanjut.py", title=t("pages.tindak_lanjut"),
-                icon=":material/assignment_turned_in:", url_path="tindak-lanjut"),
-        st.Page("pages/loket.py", title=t("pages.loket"), icon=":material/support_agent:",
-                url_path="loket"),
+        *[st.Page(f"pages/{name}.py", title=t(f"pages.{name}"), icon=icon,
+                  url_path=name.replace("_", "-"))
+          for petugas in [auth.current_user()]  # one store read per run
+          for name, icon in (("tinjauan", ":material/event_note:"),
+                             ("verifikasi", ":material/fact_check:"),
+                             ("tindak_lanjut", ":material/assignment_turned_in:"),
+                             ("loket", ":material/support_agent:"))
+          if petugas is not None and petugas.may(name)],
+        st.Page("pages/masuk.py", title=t("petugas.masuk"), icon=":material/login:",
+                url_path="masuk"),
     ],
 }
 

@@ -31,4 +31,7 @@ def extra_benchmarks() -> list[tuple[str, Callable]]:
         return out
     if hasattr(bench_submissions, "markdown"):
         out.append(("Citizen submissions: concurrent writers", bench_submissions.markdown))
+    from bench import bench_download
+
+    out.append(("Full download while another visitor loads a page", bench_download.markdown))
     return out

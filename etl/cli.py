@@ -43,6 +43,11 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--raw", type=Path, default=None)
     ld.add_argument("--db", type=Path, default=None)
     ld.add_argument("--only", default=None, help="sumber dipisah koma: " + ",".join(SOURCES))
+    ld.add_argument("--no-exports", dest="exports", action="store_false",
+                    help="jangan siapkan berkas unduhan (lebih cepat)")
+    e = sub.add_parser("export", help="tulis paket data terbuka (Frictionless) ke folder")
+    e.add_argument("--out", type=Path, required=True)
+    e.add_argument("--db", type=Path, default=None)
     c = sub.add_parser("check", help="periksa berkas tanpa memuat")
     c.add_argument("path", type=Path)
     c.add_argument("--source", required=True)
@@ -67,12 +72,28 @@ def main(argv: list[str] | None = None) -> int:
               f"ditulis ke {out}: {len(summary.get('files', []))} berkas; baris: {rows}")
         return 0
 
+    if args.command == "export":
+        from etl import export
+
+        db = args.db or config.warehouse_path()
+        if not Path(db).exists():
+            print(f"gudang data tidak ada: {db}", file=sys.stderr)
+            return 2
+        try:
+            path = export.export_package(db, args.out)
+        except export.ExportError as exc:
+            print(f"paket data tidak dibuat: {exc}", file=sys.stderr)
+            return 2
+        print(f"Paket data terbuka ditulis: {path}")
+        return 0
+
     from etl.load import check, load
     from etl.report import report_lines
 
     if args.command == "load":
         only = args.only.split(",") if args.only else None
-        result = load(args.raw or config.raw_dir(), args.db or config.warehouse_path(), only=only)
+        result = load(args.raw or config.raw_dir(), args.db or config.warehouse_path(), only=only,
+                      exports=args.exports)
     else:
         result = check(args.path, args.source)
     for line in report_lines(result):

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from etl import export
 from etl import extract as ex
 from etl.progress import Progress
 from etl.reference import Reference, ReferenceError, reference_of, reference_tables
@@ -326,7 +327,8 @@ def _selected(only: list[str] | None, result: LoadResult) -> list[str]:
     return [n for n in names if n in SOURCES]
 
 
-def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = True) -> LoadResult:
+def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = True,
+         exports: bool = True) -> LoadResult:
     """Build the warehouse at `db` from `raw/<source>/*` atomically; see the module docstring."""
     raw, db = Path(raw), Path(db)
     result = LoadResult(db=db)
@@ -380,13 +382,25 @@ def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = Tr
         _insert(con, "etl_rejects", result.rejects.with_columns(**tag))
         _insert(con, WARNINGS_TABLE, result.warnings.with_columns(**tag))
         result.data_version = _write_meta(con, raw, region, run_id, built_at)
+        # what changed per dataset since the warehouse being replaced (Data page)
+        changes = export.diff_datasets(db if db.exists() else None, con)
+        con.register("changes_frame", changes)
+        con.execute("CREATE TABLE etl_changes AS SELECT $v AS data_version, * FROM changes_frame",
+                    {"v": result.data_version})
+        con.unregister("changes_frame")
         # working-day calendar for the SLA queries (national holidays + configured cuti bersama)
         sla.Calendar.from_reference(_calendar_years(con)).write_table(con)
         con.execute("CHECKPOINT")
         con.close()
         con = None
+        if db.exists():
+            # keep the previous warehouse (and its exports) so old links can say what they showed
+            export.retain_versions(db, root=db.parent)
         os.replace(tmp, db)
         result.written = True
+        if exports:
+            with show.step("menyiapkan unduhan"):
+                export.write_exports(db, db.parent / "exports" / result.data_version)
     except LoadError:
         pass
     finally:

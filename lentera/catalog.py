@@ -291,13 +291,13 @@ STATIC_MAX_BYTES = 190 * 1024 * 1024
 
 
 def exports_root() -> Path:
-    """`<data dir>/exports`: one folder per data version, written at load time."""
-    return config.data_dir() / "exports"
+    """`exports/` beside the warehouse: one folder per data version, written at load time."""
+    return config.warehouse_path().parent / "exports"
 
 
 def versions_root() -> Path:
-    """`<data dir>/versions`: earlier warehouses kept for old links."""
-    return config.data_dir() / "versions"
+    """`versions/` beside the warehouse: earlier warehouses kept for old links."""
+    return config.warehouse_path().parent / "versions"
 
 
 def manifest(version: str | None = None) -> dict:

@@ -37,9 +37,9 @@ masuk_col.metric(t("lacak.masuk"), fmt.date(warga.local_time(view["created_at"])
 
 if view["kind"] == "pengaduan" and view.get("target_hari_kerja"):
     target_col, sisa_col = st.columns(2)
-    target_col.metric(t("lacak.target"), t("lacak.target_value",
-                                           date=fmt.date(view.get("target_date")),
-                                           days=view["target_hari_kerja"]))
+    # The working days go in the label: on a phone a long metric value is cut off.
+    target_col.metric(t("lacak.target_label", days=view["target_hari_kerja"]),
+                      fmt.date(view.get("target_date")))
     if view.get("terbuka"):
         if view.get("hari_lewat"):
             sisa_col.metric(t("lacak.sisa"), t("lacak.lewat_value", n=view["hari_lewat"]))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lentera import fmt, forms, submissions, ui, warga
+from lentera import fmt, forms, photos, submissions, ui, warga
 from lentera.i18n import t
 
 PAGE = "lapor"
@@ -102,7 +102,8 @@ with st.form("lapor_form", enter_to_submit=False):
     _field_error("lat")
 
     st.file_uploader(t("forms.label_foto"), type=list(warga.PHOTO_TYPES),
-                     accept_multiple_files=True, key="lapor_foto")
+                     accept_multiple_files=True, key="lapor_foto",
+                     max_upload_size=photos.MAX_BYTES // (1024 * 1024))
     st.caption(forms.message("forms.photo_note"))
     _field_error("photos")
 

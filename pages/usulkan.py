@@ -175,6 +175,8 @@ if similar is not None:
                 st.caption(t("usulkan.similar_supporters", n=item["support_count"] or 0))
                 st.button(t("usulkan.support"), key=f"usulkan_support_{i}", on_click=_support,
                           args=(item["id_usulan"],), icon=":material/thumb_up:")
+            elif item["status"] in ("ditolak", "dikembalikan"):
+                st.caption(t("usulkan.similar_closed", tahun=item["tahun_rkpd"] or "–"))
             else:
                 st.caption(t("usulkan.similar_recorded", tahun=item["tahun_rkpd"] or "–"))
     if similar:

@@ -78,7 +78,8 @@ def test_file_complaint_with_photo_then_track(streamlit_server, open_app, tmp_pa
     assert copied in body
     assert t("lacak.timeline", lang=lang) in body
     assert t("lacak.status_diterima", lang=lang) in body
-    assert t("lacak.target", lang=lang) in body
+    assert t("lacak.target_label", lang=lang,
+             days=forms.kategori_target_hari_kerja(kategori)) in body
     # the citizen's markup shows literally, and the photo is there
     assert "Jalan berlubang <b>besar</b>" in body
     assert page.locator("[data-testid=stImage] img").count() == 1

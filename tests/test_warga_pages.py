@@ -211,7 +211,8 @@ def test_lacak_from_link_shows_status_target_and_timeline(lang):
     at = open_page("pages/lacak.py", lang, tiket=ticket.lower().replace("-", " "))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("lacak.status", lang=lang)] == t("lacak.status_diverifikasi", lang=lang)
-    assert t("lacak.target", lang=lang) in metrics
+    assert t("lacak.target_label", lang=lang, days=forms.kategori_target_hari_kerja(
+        forms.kategori_options()[0])) in metrics
     texts = [x.value for x in at.text]
     assert XSS in texts and "Sudah dicek <b>lapangan</b>" in texts
     # two events, oldest first

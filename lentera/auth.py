@@ -1,0 +1,362 @@
+"""Officials' sign-in: local accounts (argon2id) in the submissions store, roles, lock-out, sessions.
+
+Accounts live in the `petugas_user` table of the submissions store (never in the warehouse).
+A session is a small dict (Streamlit's `st.session_state` in the app, a plain dict in tests)
+holding the user name and two times; `check(session, page_or_action)` re-reads the account from
+the store on EVERY call, so a disabled account, a changed role or an expired session stops the
+next action, not the next sign-in. Optional single sign-on: `st.login` when `[auth]` is in the
+Streamlit secrets; the signed-in e-mail must match an enabled local account name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
+
+from lentera import audit, forms, submissions
+
+ROLES = ("admin", "verifikator", "opd", "loket")
+# Which officials' page each role may open (url_path names of app.py).
+ROLE_PAGES: dict[str, tuple[str, ...]] = {
+    "admin": ("tinjauan", "verifikasi", "tindak_lanjut", "loket"),
+    "verifikator": ("tinjauan", "verifikasi", "loket"),
+    "opd": ("tinjauan", "tindak_lanjut"),
+    "loket": ("loket",),
+}
+MAX_FAILED = 5  # failed sign-ins in a row before the account locks
+LOCK_MINUTES = 15
+SESSION_HOURS = 8  # absolute lifetime of a session
+IDLE_MINUTES = 30  # a session unused this long expires
+MIN_PASSWORD = 10
+SESSION_KEY = "_petugas"
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_ready: set[str] = set()
+_ready_lock = threading.Lock()
+
+metadata = MetaData()
+petugas_user = Table(
+    "petugas_user", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("kode_skpd", String(40)),
+    Column("password_hash", String(255), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'verifikator', 'opd', 'loket')", name="ck_petugas_role"),
+)
+
+
+class AuthError(Exception):
+    """Sign-in or account management failed."""
+
+
+class InvalidCredentialsError(AuthError):
+    """Unknown user, wrong password or disabled account (one message: no user enumeration)."""
+
+
+class LockedOutError(AuthError):
+    """Too many failed sign-ins: the account is locked until `until` (UTC)."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(f"locked until {until:%Y-%m-%d %H:%M} UTC")
+        self.until = until
+
+
+class SessionExpiredError(AuthError):
+    """The session is older than SESSION_HOURS or idle longer than IDLE_MINUTES."""
+
+
+class PermissionDeniedError(AuthError):
+    """The signed-in user (if any) may not open this page or take this action."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in official as read from the store just now."""
+
+    username: str
+    role: str
+    kode_skpd: str | None
+
+    def may(self, page: str) -> bool:
+        return page in ROLE_PAGES.get(self.role, ())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def ensure_schema() -> None:
+    """Create the accounts and audit tables in the configured store when missing."""
+    eng = submissions.engine()
+    key = str(eng.url)
+    if key in _ready:
+        return
+    with _ready_lock:
+        if key not in _ready:
+            with submissions.write_transaction() as conn:
+                metadata.create_all(conn, checkfirst=True)
+                audit.create_schema(conn)
+            _ready.add(key)
+
+
+def _valid_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not _USERNAME.match(name):
+        raise AuthError("username: 3-64 characters a-z 0-9 . _ @ -")
+    return name
+
+
+def _check_password(password: str) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise AuthError(f"password: at least {MIN_PASSWORD} characters")
+
+
+def _row(conn, username: str):
+    return conn.execute(select(petugas_user).where(petugas_user.c.username == username)).first()
+
+
+def add_user(username: str, password: str, role: str, kode_skpd: str | None = None, *,
+             actor: str = "cli") -> User:
+    """Create an account; `opd` users must name their kode_skpd, others must not."""
+    ensure_schema()
+    name = _valid_username(username)
+    if role not in ROLES:
+        raise AuthError(f"role must be one of {', '.join(ROLES)}")
+    if role == "opd":
+        if kode_skpd not in forms.skpd_codes():
+            raise AuthError(f"unknown kode_skpd {kode_skpd!r}")
+    elif kode_skpd:
+        raise AuthError("only opd users are bound to a kode_skpd")
+    _check_password(password)
+    digest = _hasher.hash(password)
+    now = _now()
+    with submissions.write_transaction() as conn:
+        if _row(conn, name) is not None:
+            raise AuthError(f"user {name!r} exists")
+        conn.execute(insert(petugas_user).values(
+            username=name, role=role, kode_skpd=kode_skpd if role == "opd" else None,
+            password_hash=digest, disabled=False, failed_count=0, created_at=now,
+            password_changed_at=now))
+        audit.record(conn, actor=actor, role="admin", action="user_add",
+                     note=f"{name} ({role}{' ' + kode_skpd if role == 'opd' else ''})")
+    return User(name, role, kode_skpd if role == "opd" else None)
+
+
+def disable_user(username: str, *, actor: str = "cli") -> None:
+    """Disable an account: its open sessions stop at their next action."""
+    ensure_schema()
+    name = _valid_username(username)
+    with submissions.write_transaction() as conn:
+        done = conn.execute(update(petugas_user).where(petugas_user.c.username == name)
+                            .values(disabled=True))
+        if done.rowcount != 1:
+            raise AuthError(f"no user {name!r}")
+        audit.record(conn, actor=actor, role="admin", action="user_disable", note=name)
+
+
+def reset_password(username: str, password: str, *, actor: str = "cli") -> None:
+    """Set a new password, re-enable the account and clear its lock-out."""
+    ensure_schema()
+    name = _valid_username(username)
+    _check_password(password)
+    digest = _hasher.hash(password)
+    with submissions.write_transaction() as conn:
+        done = conn.execute(update(petugas_user).where(petugas_user.c.username == name).values(
+            password_hash=digest, disabled=False, failed_count=0, locked_until=None,
+            password_changed_at=_now()))
+        if done.rowcount != 1:
+            raise AuthError(f"no user {name!r}")
+        audit.record(conn, actor=actor, role="admin", action="user_reset", note=name)
+
+
+def users() -> list[User]:
+    """Every enabled account (for the CLI and admin views)."""
+    ensure_schema()
+    with submissions.read_connection() as conn:
+        rows = conn.execute(select(petugas_user).where(petugas_user.c.disabled.is_(False))
+                            .order_by(petugas_user.c.username)).all()
+    return [User(r.username, r.role, r.kode_skpd) for r in rows]
+
+
+def authenticate(username: str, password: str) -> User:
+    """The account for these credentials; counts failures and locks after MAX_FAILED in a row."""
+    ensure_schema()
+    name = (username or "").strip().lower()
+    now = _now()
+    # Failures are committed before raising: an exception inside the transaction would roll
+    # the failure count back and make the lock-out useless.
+    error: AuthError | None = None
+    with submissions.write_transaction() as conn:
+        row = _row(conn, name) if _USERNAME.match(name) else None
+        if row is None:
+            # Spend the same time as a real check, so timing does not reveal which names exist.
+            _verify(_DUMMY_HASH, password or "")
+            error = InvalidCredentialsError("invalid credentials")
+        elif row.locked_until is not None and row.locked_until > now:
+            error = LockedOutError(row.locked_until)
+        elif row.disabled or not _verify(row.password_hash, password or ""):
+            failed = (0 if row.locked_until is not None else row.failed_count) + 1
+            locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
+            conn.execute(update(petugas_user).where(petugas_user.c.username == name)
+                         .values(failed_count=0 if locked else failed, locked_until=locked))
+            audit.record(conn, actor=name, role=row.role,
+                         action="login_locked" if locked else "login_failed")
+            error = (LockedOutError(locked) if locked is not None
+                     else InvalidCredentialsError("invalid credentials"))
+        else:
+            changes: dict = {"failed_count": 0, "locked_until": None}
+            if _hasher.check_needs_rehash(row.password_hash):
+                changes["password_hash"] = _hasher.hash(password)
+            conn.execute(update(petugas_user).where(petugas_user.c.username == name)
+                         .values(**changes))
+            audit.record(conn, actor=name, role=row.role, action="login")
+    if error is not None:
+        raise error
+    return User(row.username, row.role, row.kode_skpd)
+
+
+def _verify(digest: str, password: str) -> bool:
+    try:
+        return _hasher.verify(digest, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH = _hasher.hash("lentera-no-such-user")
+
+
+def lookup(username: str) -> User | None:
+    """The enabled, unlocked account of this name as stored now; None otherwise."""
+    ensure_schema()
+    with submissions.read_connection() as conn:
+        row = _row(conn, (username or "").strip().lower())
+    if row is None or row.disabled:
+        return None
+    return User(row.username, row.role, row.kode_skpd)
+
+
+# ---------------------------------------------------------------- sessions
+
+def start_session(session: MutableMapping, user: User, *, now: dt.datetime | None = None) -> None:
+    """Mark `session` signed in as `user` (call after `authenticate`)."""
+    now = now or _now()
+    session[SESSION_KEY] = {"username": user.username, "started": now, "seen": now}
+
+
+def sign_out(session: MutableMapping, *, record: bool = True) -> None:
+    """Forget the signed-in user of this session (and log it)."""
+    state = session.pop(SESSION_KEY, None)
+    if record and state:
+        user = lookup(state["username"])
+        with submissions.write_transaction() as conn:
+            audit.record(conn, actor=state["username"], role=user.role if user else "-",
+                         action="logout")
+
+
+def session_user(session: MutableMapping, *, now: dt.datetime | None = None) -> User | None:
+    """The signed-in user re-read from the store, or None (no session, expired, disabled)."""
+    state = session.get(SESSION_KEY)
+    if not state:
+        return None
+    now = now or _now()
+    if (now - state["started"] > dt.timedelta(hours=SESSION_HOURS)
+            or now - state["seen"] > dt.timedelta(minutes=IDLE_MINUTES)):
+        session.pop(SESSION_KEY, None)
+        return None
+    user = lookup(state["username"])
+    if user is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    state["seen"] = now
+    return user
+
+
+def check(session: MutableMapping, page: str, *, now: dt.datetime | None = None) -> User:
+    """The current user if their role may use `page`; PermissionDeniedError otherwise."""
+    user = session_user(session, now=now)
+    if user is None or not user.may(page):
+        raise PermissionDeniedError(page)
+    return user
+
+
+# ---------------------------------------------------------------- Streamlit glue
+
+def _st_session() -> MutableMapping:
+    import streamlit as st
+
+    return st.session_state
+
+
+def oidc_configured() -> bool:
+    """True when Streamlit's secrets carry an `[auth]` section (then `st.login` is offered)."""
+    try:
+        import streamlit as st
+
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all is the common case
+        return False
+
+
+def _oidc_user() -> User | None:
+    if not oidc_configured():
+        return None
+    import streamlit as st
+
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = str(st.user.get("email") or "")
+    except (AttributeError, KeyError):
+        return None
+    return lookup(email) if email else None
+
+
+def current_user() -> User | None:
+    """The signed-in official of this Streamlit session (local or single sign-on), re-checked now."""
+    session = _st_session()
+    user = session_user(session)
+    if user is None:
+        sso = _oidc_user()
+        if sso is not None:
+            start_session(session, sso)
+            return sso
+    return user
+
+
+def require(page: str) -> User:
+    """The signed-in user if their role may use `page`; else a notice and `st.stop()`."""
+    import streamlit as st
+
+    from lentera.i18n import t
+
+    user = current_user()
+    if user is None or not user.may(page):
+        st.warning(t("petugas.err_denied"), icon=":material/lock:")
+        st.page_link("pages/masuk.py", label=t("petugas.masuk"), icon=":material/login:")
+        st.stop()
+    return user

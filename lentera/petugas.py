@@ -1,0 +1,311 @@
+"""Officials' work on citizen submissions: queues, actions with fixed reasons, OPD scoping, loket.
+
+Every action takes the Streamlit session (or a dict in tests), re-reads the user from the store
+(`auth.check`), checks the role, the ticket's current status and, for `opd` users, that the
+ticket is disposed to their own kode_skpd — so a replayed request or an edited URL is refused
+here, not only hidden in the page. The status change, the public event and the audit entry are
+written in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+from sqlalchemy import insert, select, update
+
+from lentera import audit, auth, forms, submissions
+from lentera.sla import Calendar
+from lentera.tickets import normalize_ticket
+
+
+class PetugasError(Exception):
+    """An officials' action was refused (wrong role, status, office, reason or ticket)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action: the page it belongs to, target status per kind, and its fixed reasons."""
+
+    page: str
+    to_status: dict[str, str]  # kind → status
+    from_status: dict[str, tuple[str, ...]]
+    reasons: tuple[str, ...]
+
+
+_NEW_P = ("diterima", "diverifikasi", "ditunda")
+_NEW_U = ("diusulkan",)
+ACTIONS: dict[str, Action] = {
+    "verify": Action("verifikasi", {"pengaduan": "diverifikasi", "usulan": "diverifikasi_kecamatan"},
+                     {"pengaduan": ("diterima", "ditunda"), "usulan": _NEW_U},
+                     ("lengkap", "lengkap_setelah_dilengkapi")),
+    "dispose": Action("verifikasi", {"pengaduan": "didisposisi"}, {"pengaduan": _NEW_P},
+                      ("kewenangan_opd", "lintas_opd", "prioritas_keselamatan")),
+    "ask_more": Action("verifikasi", {"pengaduan": "ditunda", "usulan": "dikembalikan"},
+                       {"pengaduan": ("diterima", "diverifikasi"), "usulan": _NEW_U},
+                       ("lokasi_kurang_jelas", "bukti_kurang", "uraian_kurang_jelas")),
+    "not_ours": Action("verifikasi", {"pengaduan": "bukan_wewenang"}, {"pengaduan": _NEW_P},
+                       ("wewenang_provinsi", "wewenang_pusat", "wewenang_desa", "ranah_swasta")),
+    "reject": Action("verifikasi", {"pengaduan": "ditolak", "usulan": "ditolak"},
+                     {"pengaduan": _NEW_P, "usulan": _NEW_U},
+                     ("tidak_jelas", "bukan_pengaduan", "mengandung_sara", "spam")),
+    "duplicate": Action("verifikasi", {"pengaduan": "diarsipkan", "usulan": "ditolak"},
+                        {"pengaduan": _NEW_P, "usulan": _NEW_U}, ("duplikat",)),
+    "follow_up": Action("tindak_lanjut", {"pengaduan": "ditindaklanjuti"},
+                        {"pengaduan": ("didisposisi", "ditindaklanjuti")},
+                        ("survei_lokasi", "dijadwalkan", "sedang_dikerjakan", "koordinasi")),
+    "close": Action("tindak_lanjut", {"pengaduan": "selesai"},
+                    {"pengaduan": ("didisposisi", "ditindaklanjuti")},
+                    ("selesai_diperbaiki", "selesai_dijelaskan", "selesai_diteruskan")),
+}
+VERIFIKASI_ACTIONS = ("verify", "dispose", "ask_more", "not_ours", "reject", "duplicate")
+TINDAK_LANJUT_ACTIONS = ("follow_up", "close")
+CONTACT_REASONS = ("konfirmasi_lokasi", "minta_kelengkapan", "sampaikan_jawaban")
+LOKET_KANAL = ("langsung", "surat", "telepon", "whatsapp", "sms")
+# Paper letters are delivered in person: the warehouse's channel list has no separate "surat".
+_KANAL_STORED = {"surat": "langsung"}
+NOTE_REQUIRED = ("dispose", "not_ours", "reject", "duplicate", "follow_up", "close")
+MAX_NOTE = 2000
+
+METHODS: list[tuple[str, str]] = [
+    ("petugas.method_antrian_title", "petugas.method_antrian_body"),
+    ("petugas.method_tindakan_title", "petugas.method_tindakan_body"),
+    ("petugas.method_audit_title", "petugas.method_audit_body"),
+    ("petugas.method_tinjauan_title", "petugas.method_tinjauan_body"),
+]
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> Calendar:
+    return Calendar.from_reference()
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(submissions._local_zone()).date()
+
+
+def _with_clock(frame: pl.DataFrame, as_of: dt.date | None = None) -> pl.DataFrame:
+    """Add target, working days used (pauses subtracted) and working days left / past target."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Int32).alias(c)
+                                  for c in ("target_hari_kerja", "hari_kerja", "sisa_hari_kerja"))
+    cal = _calendar()
+    as_of = as_of or _today()
+    targets = {k: forms.kategori_target_hari_kerja(k) for k in forms.kategori_options()}
+    start = cal.idx_series(frame["tanggal_masuk"])
+    now_idx = cal.idx(as_of)
+    return frame.with_columns(
+        pl.col("kategori").replace_strict(targets, default=None, return_dtype=pl.Int32)
+        .alias("target_hari_kerja"),
+        ((now_idx - start) - pl.col("hari_ditunda")).clip(lower_bound=0).cast(pl.Int32)
+        .alias("hari_kerja"),
+    ).with_columns((pl.col("target_hari_kerja") - pl.col("hari_kerja")).alias("sisa_hari_kerja"))
+
+
+_QUEUE_COLUMNS = ("nomor_tiket", "tanggal_masuk", "status", "kategori", "kanal", "nama_desa",
+                  "nama_kecamatan", "kode_skpd", "rahasia", "hari_ditunda")
+
+
+def queue_verifikasi(session: MutableMapping) -> pl.DataFrame:
+    """New complaints and proposals awaiting verification, oldest first, with their SLA clocks."""
+    auth.check(session, "verifikasi")
+    p = submissions.pengaduan_frame().filter(pl.col("status").is_in(_NEW_P))
+    p = _with_clock(p.select(_QUEUE_COLUMNS)).with_columns(pl.lit("pengaduan").alias("jenis"))
+    u = (submissions.usulan_frame(with_support=True).filter(pl.col("status").is_in(_NEW_U))
+         .select(pl.col("id_usulan").alias("nomor_tiket"), "tanggal_masuk", "status",
+                 pl.col("bidang_urusan").alias("kategori"), pl.lit("web").alias("kanal"),
+                 "nama_desa", "nama_kecamatan", pl.col("kode_skpd_tujuan").alias("kode_skpd"),
+                 pl.lit(False).alias("rahasia"), pl.lit(0, pl.Int32).alias("hari_ditunda"),
+                 pl.lit(None, pl.Int32).alias("target_hari_kerja"),
+                 pl.lit(None, pl.Int32).alias("hari_kerja"),
+                 pl.lit(None, pl.Int32).alias("sisa_hari_kerja"), pl.lit("usulan").alias("jenis")))
+    return pl.concat([p, u.select(p.columns)], how="vertical_relaxed").sort("tanggal_masuk",
+                                                                           "nomor_tiket")
+
+
+def queue_opd(session: MutableMapping) -> pl.DataFrame:
+    """Complaints disposed to the user's own office (admins: every office), oldest first."""
+    user = auth.check(session, "tindak_lanjut")
+    p = submissions.pengaduan_frame().filter(pl.col("status").is_in(("didisposisi",
+                                                                       "ditindaklanjuti")))
+    if user.role == "opd":
+        p = p.filter(pl.col("kode_skpd") == user.kode_skpd)
+    return _with_clock(p.select(_QUEUE_COLUMNS)).sort("tanggal_masuk", "nomor_tiket")
+
+
+def _ticket(ticket: str) -> str:
+    canonical = normalize_ticket(ticket)
+    if canonical is None:
+        raise PetugasError("bad ticket")
+    return canonical
+
+
+def _may_see(user: auth.User, row) -> bool:
+    if user.role in ("admin", "verifikator"):
+        return True
+    return user.role == "opd" and row.kode_skpd == user.kode_skpd and row.kind == "pengaduan"
+
+
+def detail(session: MutableMapping, ticket: str) -> dict:
+    """What an official may read about one ticket (its text even if confidential; no contact)."""
+    user = auth.session_user(session)
+    if user is None or user.role == "loket":
+        raise PetugasError("not allowed")
+    canonical = _ticket(ticket)
+    s = submissions.submission
+    with submissions.read_connection() as conn:
+        row = conn.execute(select(s).where(s.c.ticket == canonical)).first()
+        has_contact = conn.execute(select(submissions.contact.c.id)
+                                   .where(submissions.contact.c.ticket == canonical)).first()
+    if row is None or not _may_see(user, row):
+        # The same answer for "unknown" and "another office's": no probing by ticket number.
+        raise PetugasError("not found")
+    desa = forms.desa_info(row.kode_desa) or {}
+    return {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
+            "created_at": row.created_at, "kategori": row.kategori,
+            "judul": row.judul, "isi": row.isi or row.usulan, "permasalahan": row.permasalahan,
+            "nama_desa": desa.get("nama_desa"), "nama_kecamatan": desa.get("nama_kecamatan"),
+            "kode_skpd": row.kode_skpd, "rahasia": bool(row.rahasia),
+            "has_contact": has_contact is not None,
+            "timeline": submissions.timeline(canonical)}
+
+
+def allowed_actions(user: auth.User | None, kind: str, status: str) -> list[str]:
+    """The actions this user may take on a ticket of this kind and status."""
+    if user is None:
+        return []
+    return [name for name, a in ACTIONS.items()
+            if user.may(a.page) and status in a.from_status.get(kind, ())]
+
+
+def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
+        note: str | None = None, *, kode_skpd: str | None = None,
+        duplicate_of: str | None = None) -> dict:
+    """Take `action` on `ticket` as the session's user; returns the public event written.
+
+    Refuses (PetugasError / PermissionDeniedError) a wrong role, a reason outside the action's
+    list, a status the action does not start from, another office's ticket, an unknown office.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise PetugasError(f"unknown action {action!r}")
+    user = auth.check(session, spec.page)  # re-reads the account: disabled users stop here
+    if reason_code not in spec.reasons:
+        raise PetugasError(f"reason {reason_code!r} is not allowed for {action}")
+    canonical = _ticket(ticket)
+    text = submissions._redact((note or "")[:MAX_NOTE])
+    if action in NOTE_REQUIRED and not text and action != "duplicate":
+        raise PetugasError("a note is required")
+    if action == "dispose":
+        if kode_skpd not in forms.skpd_codes():
+            raise PetugasError(f"unknown kode_skpd {kode_skpd!r}")
+    elif kode_skpd is not None:
+        raise PetugasError("only dispose sets an office")
+    other = None
+    if action == "duplicate":
+        other = normalize_ticket(duplicate_of)
+        if other is None or other == canonical:
+            raise PetugasError("duplicate_of must be another ticket")
+        text = f"{other}" + (f" — {text}" if text else "")
+    s, now = submissions.submission, submissions._now()
+    with submissions.write_transaction() as conn:
+        row = conn.execute(select(s.c.kind, s.c.status, s.c.kode_skpd)
+                           .where(s.c.ticket == canonical)).first()
+        if row is None or (user.role == "opd" and row.kode_skpd != user.kode_skpd):
+            raise PetugasError("not found")
+        if other is not None and conn.execute(select(s.c.ticket).where(s.c.ticket == other)
+                                              ).first() is None:
+            raise PetugasError("duplicate_of is unknown")
+        to_status = spec.to_status.get(row.kind)
+        if to_status is None or row.status not in spec.from_status.get(row.kind, ()):
+            raise PetugasError(f"{action} is not possible from {row.status!r}")
+        values = {"ticket": canonical, "at": now, "actor": user.username, "role": user.role,
+                  "from_status": row.status, "to_status": to_status,
+                  "reason_code": reason_code, "public_note": text}
+        conn.execute(insert(submissions.event).values(**values))
+        changes = {"status": to_status} | ({"kode_skpd": kode_skpd} if kode_skpd else {})
+        conn.execute(update(s).where(s.c.ticket == canonical).values(**changes))
+        audit.record(conn, actor=user.username, role=user.role, action=action, ticket=canonical,
+                     reason_code=reason_code,
+                     note=(f"{kode_skpd}: " if kode_skpd else "") + (text or ""))
+    return values
+
+
+def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> list[dict]:
+    """The citizen's contact of a ticket, for verifikator/admin only, each reveal audited."""
+    user = auth.check(session, "verifikasi")
+    if user.role not in ("verifikator", "admin"):
+        raise auth.PermissionDeniedError("contact")
+    if reason_code not in CONTACT_REASONS:
+        raise PetugasError(f"reason {reason_code!r} is not allowed")
+    canonical = _ticket(ticket)
+    c = submissions.contact
+    with submissions.write_transaction() as conn:
+        rows = conn.execute(select(c.c.kind, c.c.value, c.c.consent_text_version)
+                            .where(c.c.ticket == canonical).order_by(c.c.id)).all()
+        audit.record(conn, actor=user.username, role=user.role, action="contact_reveal",
+                     ticket=canonical, reason_code=reason_code)
+    return [{"kind": r.kind, "value": r.value, "consent": r.consent_text_version} for r in rows]
+
+
+def create_loket(session: MutableMapping, data: dict, kanal: str,
+                 contact: dict | None = None) -> str:
+    """Store a complaint received at the desk, by phone, WhatsApp or letter; returns the ticket."""
+    user = auth.check(session, "loket")
+    if kanal not in LOKET_KANAL:
+        raise PetugasError(f"kanal {kanal!r} is not a desk channel")
+    ticket = submissions.create_pengaduan({**data, "kanal": _KANAL_STORED.get(kanal, kanal)},
+                                          [], contact, actor=user.username, role=user.role)
+    # create_pengaduan commits on its own; the audit entry follows at once (see report).
+    with submissions.write_transaction() as conn:
+        audit.record(conn, actor=user.username, role=user.role, action="loket_create",
+                     ticket=ticket, reason_code=kanal)
+    return ticket
+
+
+def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
+    """A one-page receipt for the citizen: ticket number, date, category, how to track it."""
+    from fpdf import FPDF
+
+    from lentera import fmt
+    from lentera.i18n import t
+
+    view = submissions.public_view(ticket)
+    if view is None:
+        raise PetugasError("not found")
+    pdf = FPDF(format="A5")
+    pdf.set_title(t("petugas.slip_title", lang=lang))
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 10, t("petugas.slip_title", lang=lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("courier", "B", 20)
+    pdf.cell(0, 14, view["ticket"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    created = view["created_at"].astimezone(submissions._local_zone())
+    for label, value in ((t("petugas.col_masuk", lang=lang), fmt.date(created.date())),
+                         (t("petugas.col_kategori", lang=lang), view.get("kategori") or "-"),
+                         (t("petugas.col_kanal", lang=lang), view.get("kanal") or "-")):
+        pdf.cell(0, 7, _latin(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 6, _latin(t("petugas.slip_track", lang=lang, ticket=view["ticket"])))
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """Text the core PDF fonts can draw (they are Latin-1 only)."""
+    return text.replace("—", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def bench_queries() -> list[tuple[str, Callable[[], object]]]:
+    """The officials' queue reads (they read the submissions store, not the warehouse)."""
+    return [("petugas.pengaduan_frame", submissions.pengaduan_frame),
+            ("petugas.usulan_frame", lambda: submissions.usulan_frame(with_support=True))]
+
+
+def skpd_options() -> list[dict[str, str]]:
+    """Offices a complaint can be disposed to: code and display name (short name first)."""
+    return [{"kode_skpd": r["kode_skpd"], "nama": r.get("singkatan") or r["nama_skpd"]}
+            for r in forms._rows(str(forms.config.region().path("skpd")))]
