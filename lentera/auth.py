@@ -357,6 +357,9 @@ def require(page: str) -> User:
     user = current_user()
     if user is None or not user.may(page):
         st.warning(t("petugas.err_denied"), icon=":material/lock:")
-        st.page_link("pages/masuk.py", label=t("petugas.masuk"), icon=":material/login:")
+        try:
+            st.page_link("pages/masuk.py", label=t("petugas.masuk"), icon=":material/login:")
+        except st.errors.StreamlitAPIException:  # run outside app.py's navigation
+            pass
         st.stop()
     return user

@@ -46,7 +46,11 @@ class _Warehouse:
             raise WarehouseMissingError(str(path))
         with self._lock:
             if self._con is None or stamp != self._stamp or path != self._path:
-                con = duckdb.connect(str(path), read_only=True)
+                # A fresh in-memory instance that ATTACHes the file: `duckdb.connect(path)` would
+                # hand back the cached instance of the replaced file and keep serving old data.
+                con = duckdb.connect(":memory:")
+                con.execute("ATTACH $path AS w (READ_ONLY)", {"path": str(path)})
+                con.execute("USE w")
                 try:
                     rows = con.sql("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
                     row = rows[0] if rows else None
@@ -71,7 +75,9 @@ def exists() -> bool:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor for this thread/rerun on the shared read-only connection."""
-    return _WAREHOUSE.parent().cursor()
+    cur = _WAREHOUSE.parent().cursor()
+    cur.execute("USE w")
+    return cur
 
 
 def data_version() -> str:

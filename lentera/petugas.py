@@ -309,3 +309,13 @@ def skpd_options() -> list[dict[str, str]]:
     """Offices a complaint can be disposed to: code and display name (short name first)."""
     return [{"kode_skpd": r["kode_skpd"], "nama": r.get("singkatan") or r["nama_skpd"]}
             for r in forms._rows(str(forms.config.region().path("skpd")))]
+
+
+def labelled(queue: pl.DataFrame, t: Callable[[str], str]) -> pl.DataFrame:
+    """The queue with status and kind as words of the reader's language (`t` = i18n.t)."""
+    status = {s: t(f"lacak.status_{s}") for s in queue["status"].unique().to_list()}
+    out = queue.with_columns(pl.col("status").replace_strict(status, return_dtype=pl.String))
+    if "jenis" in queue.columns:
+        kinds = {k: t(f"lacak.kind_{k}") for k in queue["jenis"].unique().to_list()}
+        out = out.with_columns(pl.col("jenis").replace_strict(kinds, return_dtype=pl.String))
+    return out

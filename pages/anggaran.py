@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import anggaran, config, fmt, ui
+from lentera import anggaran, cite, config, fmt, ui
 from lentera.chart import PALETTE, chart, rows_controls
 from lentera.i18n import t
 
@@ -316,3 +316,6 @@ for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
 # ---- glossary --------------------------------------------------------------------------------
 with st.expander(t("anggaran.h_glosarium"), icon=":material/menu_book:"):
     st.markdown(t("anggaran.glosarium"))
+
+# ---- cite this view ------------------------------------------------------------------------------
+cite.cite_box(t("pages.anggaran"))

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, fmt, maps, musrenbang, ui
+from lentera import chart, cite, fmt, maps, musrenbang, ui
 from lentera.i18n import t
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
@@ -303,3 +303,6 @@ with st.expander(t("musrenbang.placement"), icon=":material/wrong_location:"):
                            "nama_desa": t("musrenbang.col_desa"),
                            "masalah_lokasi": t("musrenbang.col_masalah"),
                            "nama_desa_titik": t("musrenbang.col_desa_titik")})
+
+# ---- cite this view ------------------------------------------------------------------------------
+cite.cite_box(t("pages.musrenbang"))

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, config, fmt, pengaduan, ui
+from lentera import chart, cite, config, fmt, pengaduan, ui
 from lentera.i18n import t
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
@@ -180,3 +180,6 @@ st.markdown("\n".join(
     for k, n, b in kanal_rows.iter_rows()
 ))
 st.caption(t("pengaduan.catatan_umum"))
+
+# ---- cite this view ------------------------------------------------------------------------------
+cite.cite_box(t("pages.pengaduan"))

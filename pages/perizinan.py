@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, config, fmt, perizinan, ui
+from lentera import chart, cite, config, fmt, perizinan, ui
 from lentera.i18n import t
 
 ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
@@ -165,3 +165,6 @@ else:
     fig.update_layout(barmode="stack", height=max(280, 30 * nib["kbli_kategori"].n_unique()),
                       yaxis=dict(autorange="reversed"), xaxis_title=t("perizinan.jumlah"))
     chart.chart(fig, nib, name="perizinan-nib", key="perizinan_chart_nib")
+
+# ---- cite this view ------------------------------------------------------------------------------
+cite.cite_box(t("pages.perizinan"))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lentera import beranda, config, fmt, ui
 from lentera.i18n import t
+from lentera.methods import method_topics
 
 region = config.region()
 ui.page_header(t("pages.tentang"), t("tentang.intro"))
@@ -81,3 +82,10 @@ for name, fmt_kwargs in (
 ):
     st.subheader(t(f"tentang.method_{name}_heading"))
     st.markdown(t(f"tentang.method_{name}_body", **fmt_kwargs))
+
+# Each dashboard's own methods, written once beside its queries (METHODS in lentera/<module>.py).
+for heading, pairs in method_topics():
+    st.subheader(t(heading))
+    for title_key, body_key in pairs:
+        with st.expander(t(title_key)):
+            st.markdown(t(body_key))

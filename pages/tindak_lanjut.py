@@ -8,7 +8,8 @@ from lentera.i18n import t
 ui.page_header(t("pages.tindak_lanjut"), t("pages.tindak_lanjut_intro"))
 user = auth.require("tindak_lanjut")  # before any data: a URL never bypasses the role check
 
-queue = petugas.queue_opd(st.session_state)
+queue_raw = petugas.queue_opd(st.session_state)
+queue = petugas.labelled(queue_raw, t)
 if queue.is_empty():
     st.info(t("petugas.queue_empty"), icon=":material/task_alt:")
     st.stop()
@@ -19,7 +20,7 @@ st.dataframe(
     hide_index=True, width="stretch",
     column_config={"nomor_tiket": t("petugas.col_tiket"), "status": t("petugas.col_status"),
                    "kategori": t("petugas.col_kategori"), "nama_desa": t("petugas.col_desa"),
-                   "masuk": t("petugas.col_masuk"), "sisa_hari_kerja": t("petugas.col_sisa")})
+                   "masuk": st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY"), "sisa_hari_kerja": t("petugas.col_sisa")})
 
 tickets = queue["nomor_tiket"].to_list()
 chosen = ui.qp_get("tiket", tickets[0], allowed=tickets)  # another office's ticket: ignored

@@ -1,10 +1,62 @@
-"""Tinjauan mingguan: the officials' weekly review (arrives with staff sign-in)."""
+"""Tinjauan mingguan: a chosen ISO week against the week before, the meeting pack and the digest."""
 
+import plotly.express as px
 import streamlit as st
 
-from lentera import ui
-from lentera.i18n import t
+from lentera import auth, chart, fmt, tinjauan, ui
+from lentera.i18n import get_lang, t
 
 ui.page_header(t("pages.tinjauan"), t("pages.tinjauan_intro"))
+auth.require("tinjauan")  # before any data: a URL never bypasses the role check
+ui.require_warehouse()
 
-st.info(t("common.officials_coming"), icon=":material/lock:")
+latest = tinjauan.latest_week()
+weeks = []
+year, week = latest
+for _ in range(26):
+    weeks.append(f"{year}-W{week:02d}")
+    year, week = tinjauan.previous_week(year, week)
+chosen = ui.qp_get("minggu", weeks[0], allowed=weeks)
+label = st.selectbox(t("petugas.week"), weeks, index=weeks.index(chosen), key="tinjauan_week")
+ui.qp_set(minggu=None if label == weeks[0] else label)
+year, week = int(label[:4]), int(label[-2:])
+
+data = tinjauan.review(year, week)
+st.caption(t("petugas.week_label", week=week, year=year, start=fmt.date(data["start"]),
+             end=fmt.date(data["end"])))
+cols = st.columns(3)
+for i, m in enumerate(("pengaduan_baru", "usulan_baru", "selesai", "lewat_sla", "tunggakan",
+                       "izin_terbuka")):
+    now, before = data["now"][m], data["before"][m]
+    cols[i % 3].metric(t(f"petugas.m_{m}"), fmt.number(now), delta=fmt.number(now - before),
+                       delta_color="off")
+
+lang = get_lang()
+left, right = st.columns(2)
+left.download_button(t("petugas.download_pdf"), tinjauan.review_pdf(data, lang=lang),
+                     file_name=f"tinjauan-{label}.pdf", mime="application/pdf",
+                     icon=":material/picture_as_pdf:")
+right.download_button(t("petugas.download_xlsx"), tinjauan.review_xlsx(data, lang=lang),
+                      file_name=f"tinjauan-{label}.xlsx", icon=":material/table:",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader(t("petugas.overdue_title"), anchor=False)
+st.dataframe(data["overdue"], hide_index=True, width="stretch",
+             column_config={"nama_opd": t("petugas.col_opd"), "jumlah": t("petugas.col_jumlah"),
+                            "lewat_maks": t("petugas.col_lewat_maks")})
+if not data["laggards"].is_empty():
+    st.subheader(t("petugas.laggards_title"), anchor=False)
+    st.dataframe(data["laggards"], hide_index=True, width="stretch")
+if not data["dupes"].is_empty():
+    st.subheader(t("petugas.dupes_title"), anchor=False)
+    st.dataframe(data["dupes"], hide_index=True, width="stretch")
+
+st.subheader(t("petugas.digest_title"), anchor=False)
+digest = tinjauan.digest(year, week)
+st.markdown(t("petugas.digest_body", n=fmt.number(digest["total"])))
+if not digest["per_kategori"].is_empty():
+    fig = px.bar(digest["per_kategori"], x="jumlah", y="kategori", orientation="h",
+                 color_discrete_sequence=chart.PALETTE)
+    chart.chart(fig, digest["per_kategori"], name=f"digest-{label}", key="tinjauan_digest")
+for a in digest["answers"]:
+    st.markdown(f"**{a['ticket']}** · {a['kategori']} — {a['jawaban']}")

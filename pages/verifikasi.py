@@ -8,7 +8,8 @@ from lentera.i18n import t
 ui.page_header(t("pages.verifikasi"), t("pages.verifikasi_intro"))
 user = auth.require("verifikasi")  # before any data: a URL never bypasses the role check
 
-queue = petugas.queue_verifikasi(st.session_state)
+queue_raw = petugas.queue_verifikasi(st.session_state)
+queue = petugas.labelled(queue_raw, t)
 if queue.is_empty():
     st.info(t("petugas.queue_empty"), icon=":material/task_alt:")
     st.stop()
@@ -21,7 +22,7 @@ st.dataframe(
     column_config={"nomor_tiket": t("petugas.col_tiket"), "jenis": t("petugas.col_jenis"),
                    "status": t("petugas.col_status"), "kategori": t("petugas.col_kategori"),
                    "kanal": t("petugas.col_kanal"), "nama_desa": t("petugas.col_desa"),
-                   "masuk": t("petugas.col_masuk"), "sisa_hari_kerja": t("petugas.col_sisa")})
+                   "masuk": st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY"), "sisa_hari_kerja": t("petugas.col_sisa")})
 
 tickets = queue["nomor_tiket"].to_list()
 chosen = ui.qp_get("tiket", tickets[0], allowed=tickets)

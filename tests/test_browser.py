@@ -13,9 +13,10 @@ URL_PATHS = {
     "": "beranda.title", "anggaran": "pages.anggaran", "pengaduan": "pages.pengaduan",
     "perizinan": "pages.perizinan", "musrenbang": "pages.musrenbang", "lapor": "pages.lapor",
     "usulkan": "pages.usulkan", "lacak": "pages.lacak", "data": "pages.data",
-    "tentang": "pages.tentang", "tinjauan": "pages.tinjauan", "verifikasi": "pages.verifikasi",
-    "tindak-lanjut": "pages.tindak_lanjut", "loket": "pages.loket",
+    "tentang": "pages.tentang", "masuk": "petugas.masuk",
 }
+# Officials' pages exist only after sign-in: anonymously their URLs fall back to the main page.
+OFFICIALS_URLS = ("tinjauan", "verifikasi", "tindak-lanjut", "loket")
 H1_IS = "t => document.querySelector('h1') && document.querySelector('h1').innerText.trim() === t"
 
 
@@ -52,3 +53,12 @@ def test_language_switch_in_sidebar(streamlit_server, open_app):
     page.wait_for_function(H1_IS, arg=t("pages.anggaran", lang="en"))
     page.wait_for_url("**/anggaran?lang=en")
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+@pytest.mark.parametrize("url_path", OFFICIALS_URLS)
+def test_officials_pages_need_sign_in(streamlit_server, open_app, url_path):
+    page = open_app(f"{streamlit_server}/{url_path}")
+    assert page.locator("[data-testid=stException]").count() == 0
+    nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+    assert t(f"pages.{url_path.replace('-', '_')}", lang="id") not in nav
+    assert t("petugas.masuk", lang="id") in nav

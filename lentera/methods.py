@@ -1,0 +1,30 @@
+"""Every measure's method, collected once from the dashboard modules for the Tentang page."""
+
+from __future__ import annotations
+
+import importlib
+
+# (module, heading key) in the order the Tentang page shows them.
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("lentera.anggaran", "pages.anggaran"),
+    ("lentera.pengaduan", "pages.pengaduan"),
+    ("lentera.perizinan", "pages.perizinan"),
+    ("lentera.musrenbang", "pages.musrenbang"),
+    ("lentera.warga", "pages.lapor"),
+    ("lentera.catalog", "pages.data"),
+    ("lentera.tinjauan", "pages.tinjauan"),
+)
+
+
+def method_topics() -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(topic heading key, [(title key, body key), …]), …] for modules that define METHODS."""
+    out = []
+    for module_name, heading in TOPICS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        pairs = list(getattr(module, "METHODS", []) or [])
+        if pairs:
+            out.append((heading, pairs))
+    return out

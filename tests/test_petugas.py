@@ -1,0 +1,229 @@
+"""Officials' actions per role, OPD scoping, contact reveals, loket, and page access by URL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lentera import audit, auth, forms, petugas, submissions
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PW = "kata-sandi-uji-123"
+PUPR = "1.03.0.00.0.00.01.0000"
+DINKES = "1.02.0.00.0.00.01.0000"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
+    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+    yield tmp_path
+    submissions.dispose_all()
+
+
+def complaint(**over) -> dict:
+    d = forms.desa_options()[5]
+    return {"kategori": "Infrastruktur", "judul": "Jalan berlubang di depan sekolah",
+            "isi": "Lubang besar di jalan desa membahayakan anak sekolah setiap pagi.",
+            "kode_desa": d["kode_desa"], "lat": -0.2, "lng": 109.4} | over
+
+
+def session_of(username: str, role: str, skpd: str | None = None) -> dict:
+    user = auth.add_user(username, PW, role, skpd)
+    session: dict = {}
+    auth.start_session(session, user)
+    return session
+
+
+@pytest.fixture
+def people(store):
+    return {"admin": session_of("admin1", "admin"),
+            "verif": session_of("verif1", "verifikator"),
+            "pupr": session_of("pupr1", "opd", PUPR),
+            "dinkes": session_of("dinkes1", "opd", DINKES),
+            "loket": session_of("loket1", "loket")}
+
+
+def status_of(ticket: str) -> str:
+    return submissions.public_view(ticket)["status"]
+
+
+def test_full_flow_verify_dispose_follow_up_close(people):
+    ticket = submissions.create_pengaduan(complaint(), [])
+    assert ticket in petugas.queue_verifikasi(people["verif"])["nomor_tiket"].to_list()
+    petugas.act(people["verif"], ticket, "verify", "lengkap")
+    petugas.act(people["verif"], ticket, "dispose", "kewenangan_opd", "Ke Dinas PUPR",
+                kode_skpd=PUPR)
+    assert petugas.queue_opd(people["pupr"])["nomor_tiket"].to_list() == [ticket]
+    assert petugas.queue_opd(people["dinkes"]).is_empty()
+    petugas.act(people["pupr"], ticket, "follow_up", "survei_lokasi", "Tim survei hari Senin")
+    petugas.act(people["pupr"], ticket, "close", "selesai_diperbaiki", "Lubang sudah ditambal")
+    steps = [(e["to_status"], e["reason_code"]) for e in submissions.timeline(ticket)]
+    assert steps == [("diterima", None), ("diverifikasi", "lengkap"),
+                     ("didisposisi", "kewenangan_opd"), ("ditindaklanjuti", "survei_lokasi"),
+                     ("selesai", "selesai_diperbaiki")]
+    logged = audit.entries(ticket).sort("id")
+    assert logged["action"].to_list() == ["verify", "dispose", "follow_up", "close"]
+    assert logged["actor"].to_list() == ["verif1", "verif1", "pupr1", "pupr1"]
+    assert audit.verify() == (True, None)
+
+
+def test_other_office_cannot_see_or_act_even_by_replay(people):
+    ticket = submissions.create_pengaduan(complaint(), [])
+    petugas.act(people["verif"], ticket, "dispose", "kewenangan_opd", "PUPR", kode_skpd=PUPR)
+    with pytest.raises(petugas.PetugasError):
+        petugas.act(people["dinkes"], ticket, "close", "selesai_dijelaskan", "bukan urusan kami")
+    with pytest.raises(petugas.PetugasError):
+        petugas.detail(people["dinkes"], ticket)
+    assert status_of(ticket) == "didisposisi"
+
+
+@pytest.mark.parametrize(("who", "action", "reason"), [
+    ("pupr", "verify", "lengkap"), ("loket", "verify", "lengkap"),
+    ("loket", "reject", "spam"), ("verif", "close", "selesai_diperbaiki"),
+])
+def test_roles_refused_actions_of_other_pages(people, who, action, reason):
+    ticket = submissions.create_pengaduan(complaint(), [])
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.act(people[who], ticket, action, reason, "catatan")
+    assert status_of(ticket) == "diterima"
+
+
+@pytest.mark.parametrize(("action", "reason", "status"), [
+    ("ask_more", "lokasi_kurang_jelas", "ditunda"), ("not_ours", "wewenang_provinsi",
+                                                     "bukan_wewenang"),
+    ("reject", "spam", "ditolak"),
+])
+def test_each_verifikasi_action_and_admin_may_too(people, action, reason, status):
+    for who in ("verif", "admin"):
+        ticket = submissions.create_pengaduan(complaint(), [])
+        petugas.act(people[who], ticket, action, reason, "catatan publik")
+        assert status_of(ticket) == status
+        assert submissions.timeline(ticket)[-1]["reason_code"] == reason
+
+
+def test_duplicate_archives_with_the_other_ticket_in_the_note(people):
+    first = submissions.create_pengaduan(complaint(), [])
+    second = submissions.create_pengaduan(complaint(), [])
+    with pytest.raises(petugas.PetugasError):
+        petugas.act(people["verif"], second, "duplicate", "duplikat", duplicate_of=second)
+    petugas.act(people["verif"], second, "duplicate", "duplikat", duplicate_of=first)
+    last = submissions.timeline(second)[-1]
+    assert (last["to_status"], last["reason_code"]) == ("diarsipkan", "duplikat")
+    assert first in last["public_note"]
+
+
+def test_bad_reason_status_and_office_are_refused(people):
+    ticket = submissions.create_pengaduan(complaint(), [])
+    with pytest.raises(petugas.PetugasError):
+        petugas.act(people["verif"], ticket, "reject", "lengkap", "x")
+    with pytest.raises(petugas.PetugasError):
+        petugas.act(people["verif"], ticket, "dispose", "kewenangan_opd", "x", kode_skpd="9.9")
+    petugas.act(people["verif"], ticket, "reject", "spam", "iklan")
+    with pytest.raises(petugas.PetugasError):  # a closed case cannot be verified again
+        petugas.act(people["verif"], ticket, "verify", "lengkap")
+
+
+def test_disabled_user_is_stopped_at_the_next_action(people):
+    ticket = submissions.create_pengaduan(complaint(), [])
+    auth.disable_user("verif1")
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.act(people["verif"], ticket, "verify", "lengkap")
+
+
+def test_contact_reveal_only_for_verifiers_and_always_audited(people, store):
+    ticket = submissions.create_pengaduan(complaint(), [], {"value": "081298765432",
+                                                            "consent": True})
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.reveal_contact(people["pupr"], ticket, "konfirmasi_lokasi")
+    with pytest.raises(petugas.PetugasError):
+        petugas.reveal_contact(people["verif"], ticket, "ingin_tahu")
+    shown = petugas.reveal_contact(people["verif"], ticket, "konfirmasi_lokasi")
+    assert [c["kind"] for c in shown] == ["phone"]
+    rows = sqlite3.connect(store / "sub.sqlite").execute(
+        "SELECT actor, action, reason_code, note FROM audit_log WHERE ticket = ?",
+        (ticket,)).fetchall()
+    assert rows == [("verif1", "contact_reveal", "konfirmasi_lokasi", None)]
+    assert "0812" not in str(petugas.detail(people["verif"], ticket))
+
+
+def test_loket_entry_records_channel_and_gives_a_slip(people):
+    import io
+
+    from pypdf import PdfReader
+
+    ticket = petugas.create_loket(people["loket"], complaint(), "whatsapp")
+    assert submissions.public_view(ticket)["kanal"] == "whatsapp"
+    letter = petugas.create_loket(people["loket"], complaint(), "surat")
+    assert submissions.public_view(letter)["kanal"] == "langsung"
+    with pytest.raises(petugas.PetugasError):
+        petugas.create_loket(people["loket"], complaint(), "web")
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.create_loket(people["pupr"], complaint(), "telepon")
+    text = PdfReader(io.BytesIO(petugas.slip_pdf(ticket))).pages[0].extract_text()
+    assert ticket in text
+    assert audit.entries(ticket)["reason_code"].to_list() == ["whatsapp"]
+
+
+# --- page access by URL (AppTest switch_page) without or with the wrong role -----------------
+
+OFFICIAL_PAGES = ("pages/verifikasi.py", "pages/tindak_lanjut.py", "pages/loket.py",
+                  "pages/tinjauan.py")
+
+
+ROOT = APP.parent
+
+
+@pytest.mark.parametrize("page", OFFICIAL_PAGES)
+def test_official_pages_are_not_routable_without_sign_in(warehouse_env, page):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+@pytest.mark.parametrize("page", OFFICIAL_PAGES)
+def test_official_page_file_itself_stops_without_sign_in(warehouse_env, page):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning][-1] == _denied()
+    assert not at.dataframe and not at.text
+
+
+@pytest.mark.parametrize(("role", "skpd", "page", "allowed"), [
+    ("opd", PUPR, "pages/verifikasi.py", False), ("loket", None, "pages/tindak_lanjut.py", False),
+    ("loket", None, "pages/loket.py", True), ("verifikator", None, "pages/verifikasi.py", True),
+    ("opd", PUPR, "pages/tindak_lanjut.py", True), ("verifikator", None, "pages/tindak_lanjut.py",
+                                                    False),
+    ("loket", None, "pages/tinjauan.py", False),
+])
+def test_pages_of_another_role_refuse_by_url(warehouse_env, role, skpd, page, allowed):
+    user = auth.add_user(f"x-{role}", PW, role, skpd)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    auth.start_session(at.session_state, user)
+    at.run()
+    assert not at.exception
+    if not allowed:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+        # and the page file run on its own stops at its role check
+        alone = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        auth.start_session(alone.session_state, user)
+        alone.run()
+        assert [w.value for w in alone.warning][-1] == _denied()
+    else:
+        at.switch_page(page).run()
+        assert not at.exception
+        assert _denied() not in [w.value for w in at.warning]
+    submissions.dispose_all()
+
+
+def _denied() -> str:
+    from lentera.i18n import t
+
+    return t("petugas.err_denied", lang="id")
