@@ -16,6 +16,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,14 +32,17 @@ SEED = 42
 def _run(cmd: list[str], env: dict | None = None) -> tuple[int, float, float]:
     """Run a command; return (exit code, seconds, peak RSS in MiB) of that process alone."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
-        print(f"  ! {' '.join(cmd)} exited {proc.returncode}\n{err}", file=sys.stderr)
-    return proc.returncode, seconds, usage.ru_maxrss / 1024
+    # output to a file: a pipe nobody reads while we wait would block the child when full
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            log.seek(0)
+            err = log.read().decode(errors="replace")[-2000:]
+            print(f"  ! {' '.join(cmd)} exited {code}\n{err}", file=sys.stderr)
+    return code, seconds, usage.ru_maxrss / 1024
 
 
 def machine() -> dict:

@@ -12,7 +12,7 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("lentera.musrenbang", "pages.musrenbang"),
     ("lentera.warga", "pages.lapor"),
     ("lentera.catalog", "pages.data"),
-    ("lentera.tinjauan", "pages.tinjauan"),
+    ("lentera.petugas", "pages.verifikasi"),
 )
 
 

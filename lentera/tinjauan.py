@@ -51,7 +51,7 @@ def _run(sql: str, params: dict) -> pl.DataFrame:
     """`sql` with the live complaints read fresh (officials act on them; no 30 s cache here)."""
     cur = db.cursor()
     try:
-        cur.register("pengaduan_live", pengaduan._read_live())
+        cur.register("pengaduan_live", pengaduan.live_frame(max_age=0))
         return cur.sql(sql, params=params).pl()
     finally:
         cur.close()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lentera import fmt, submissions, ui, warga
-from lentera.i18n import t
+from lentera.i18n import has, t
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))
@@ -98,6 +98,9 @@ for ev in events:
         role = ev.get("role") or ""
         st.caption(t("lacak.by_role", role=t(f"lacak.role_{role}") if role == "warga"
                      else t("lacak.role_petugas")))
+        # the reason an official gave (hides, rejections, pauses, follow-ups) is public
+        if ev.get("reason_code") and has(f"petugas.r_{ev['reason_code']}"):
+            st.caption(t("lacak.reason", reason=t(f"petugas.r_{ev['reason_code']}")))
         if ev.get("public_note"):
             st.text(ev["public_note"])
 st.caption(t("lacak.times_note"))

@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -111,13 +112,17 @@ def start_streamlit(env: dict[str, str], port: int, timeout: float = 60.0) -> su
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env={**os.environ, **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        # a file, not a pipe: nobody reads a pipe while tests run, and a full pipe blocks the server
+        stdout=tempfile.TemporaryFile(), stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{port}/_stcore/health"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            out = ""
+            if proc.stdout:
+                proc.stdout.seek(0)
+                out = proc.stdout.read().decode(errors="replace")[-4000:]
             raise ServerStartError(f"streamlit exited with {proc.returncode}:\n{out}")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:

@@ -64,22 +64,19 @@ def test_methods_are_translated():
 def test_ensure_static_link_hard_links_the_files(warehouse_env, tmp_path, monkeypatch):
     monkeypatch.setattr(catalog, "STATIC_ROOT", tmp_path / "static")
     version = db.data_version()
-    assert catalog.ensure_static_link(version) is None  # nothing prepared yet
-    export.write_exports(warehouse_env.db, catalog.exports_root() / version)
-    try:
-        published = catalog.ensure_static_link(version)
-        assert published == tmp_path / "static" / "exports" / version
-        src = catalog.exports_root() / version
-        for item in src.iterdir():
-            assert os.path.samefile(item, published / item.name)
-        assert catalog.ensure_static_link(version) == published  # idempotent
-        files = catalog.downloads("usulan", version)
-        assert set(files["format"]) == {"csv", "csv_excel", "xlsx", "parquet", "geojson"}
-        assert all(u.startswith(f"app/static/exports/{version}/") for u in files["url"])
-    finally:
-        import shutil
-
-        shutil.rmtree(catalog.exports_root() / version, ignore_errors=True)
+    # a version with nothing prepared publishes nothing
+    assert catalog.ensure_static_link("20990101T000000Z-0123456789") is None
+    # the loader prepared this version's exports at load time
+    src = catalog.exports_root() / version
+    assert (src / "manifest.json").exists()
+    published = catalog.ensure_static_link(version)
+    assert published == tmp_path / "static" / "exports" / version
+    for item in src.iterdir():
+        assert os.path.samefile(item, published / item.name)
+    assert catalog.ensure_static_link(version) == published  # idempotent
+    files = catalog.downloads("usulan", version)
+    assert set(files["format"]) == {"csv", "csv_excel", "xlsx", "parquet", "geojson"}
+    assert all(u.startswith(f"app/static/exports/{version}/") for u in files["url"])
     assert catalog.ensure_static_link("../../etc") is None
 
 
