@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import anggaran, cite, config, fmt, ui
+from lentera import anggaran, cite, config, fmt, musrenbang, ui
 from lentera.chart import PALETTE, chart, rows_controls
 from lentera.i18n import t
 
@@ -186,6 +186,15 @@ for i, c in enumerate(crumbs.iter_rows(named=True)):
     crumb_cols[(i + 1) % len(crumb_cols)].button(
         anggaran.label_node(c["tingkat"], c["kode"], c["nama"]), key=f"jejak_{i}", on_click=_go_to,
         kwargs={"path": c["path"]}, disabled=c["path"] == path, type="tertiary")
+
+# A sub kegiatan links back to the citizens' proposals it funds (Musrenbang page).
+_skpd, _, _sub = path.partition(anggaran.ORG_SEP) if dim == "org" else ("", "", "")
+if _sub.count(".") == 5:
+    usulan_sub = ui.cached(musrenbang.proposals_for_sub_kegiatan, kode=_sub, tahun=tahun)
+    if usulan_sub.height:
+        st.page_link("pages/musrenbang.py", icon=":material/map:",
+                     label=t("anggaran.usulan_di_balik", n=fmt.number(usulan_sub.height)),
+                     query_params={"kode_sub_kegiatan": _sub, "tahun": str(tahun)})
 
 nodes = nodes.with_columns(label=pl.Series(
     [anggaran.label_node(tg, k, n) for tg, k, n in

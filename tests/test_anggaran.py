@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lentera import anggaran
+from lentera import anggaran, db, fmt, musrenbang
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -310,3 +310,28 @@ def test_page_org_drill_and_search(warehouse_env, wh):
     hit = anggaran.cari(tahun, tahap, word).row(0, named=True)
     path = at.query_params["path"]
     assert (path[0] if isinstance(path, list) else path) == hit["path"]
+
+
+def test_funded_sub_kegiatan_links_to_its_proposals(warehouse_env):
+    """At a sub kegiatan that funds proposals, the page links to them on the Musrenbang page."""
+    row = db.query("""
+        SELECT u.kode_sub_kegiatan AS sub, u.tahun_rkpd AS tahun, min(a.kode_skpd) AS skpd,
+               count(DISTINCT u.id_usulan) AS n
+        FROM usulan u JOIN anggaran a
+          ON a.kode_sub_kegiatan = u.kode_sub_kegiatan AND a.tahun = u.tahun_rkpd
+        WHERE u.kode_sub_kegiatan IS NOT NULL
+        GROUP BY 1, 2 ORDER BY n DESC, sub LIMIT 1""").row(0, named=True)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(tahun=str(row["tahun"]), path=f"{row['skpd']}:{row['sub']}")
+    # AppTest does not fill widgets bound to the URL: set the dimension's widget state directly
+    at.session_state["dim"] = "org"
+    at.switch_page("pages/anggaran.py")
+    at.run()
+    assert not at.exception
+    links = [el for el in at.get("page_link") if "musrenbang" in el.proto.page]
+    assert links, "a link to the proposals behind this sub kegiatan"
+    shown = musrenbang.proposals_for_sub_kegiatan(row["sub"], row["tahun"]).height
+    assert shown >= 1
+    assert fmt.number(shown, lang="id") in links[0].proto.label
