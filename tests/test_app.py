@@ -173,6 +173,12 @@ def test_beranda_figures_equal_independent_sql(warehouse_env, lang):
     assert shown("usulan_jumlah") == fmt.number(exp["usulan_jumlah"], lang=lang)
     assert shown("usulan_masuk_rkpd") == fmt.number(exp["usulan_rkpd"], lang=lang)
     assert shown("usulan_biaya") == fmt.rupiah(exp["usulan_biaya"], lang=lang)
+    # the on-time share is the Pengaduan page's own figure for that year (tested there by SQL)
+    from lentera import pengaduan
+
+    sla = pengaduan.ringkasan(tahun=exp["pengaduan_tahun"])
+    assert sla["dinilai"] > 0
+    assert shown("pengaduan_tepat_waktu") == fmt.percent(sla["persen_tepat_waktu"], lang=lang)
 
     subheaders = texts(at.subheader)
     assert t("beranda.anggaran_heading", lang=lang, tahun=exp["tahun"]) in subheaders
