@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from etl import export
 from lentera import catalog, cite, db
 from lentera.i18n import has, t
 from lentera.schema import SOURCES
