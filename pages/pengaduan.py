@@ -1,10 +1,11 @@
 """Pengaduan: complaints received, how far they got, how fast, what is still open, and where."""
 
+import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, cite, config, fmt, pengaduan, ui
+from lentera import chart, cite, config, fmt, pengaduan, tinjauan, ui
 from lentera.i18n import t
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
@@ -180,6 +181,24 @@ st.markdown("\n".join(
     for k, n, b in kanal_rows.iter_rows()
 ))
 st.caption(t("pengaduan.catatan_umum"))
+
+# -- "Anda melapor, kami bertindak": what was resolved in the last full week (public digest) --------
+st.subheader(t("petugas.digest_title"))
+d_year, d_week = ui.cached(tinjauan.latest_week)
+digest = ui.cached(tinjauan.digest, year=d_year, week=d_week)
+d_start, d_end = tinjauan.week_bounds(d_year, d_week)
+st.caption(t("pengaduan.digest_week", mulai=fmt.date(d_start), akhir=fmt.date(d_end)))
+st.markdown(t("petugas.digest_body", n=fmt.number(digest["total"])))
+if not digest["per_kategori"].is_empty():
+    fig = px.bar(digest["per_kategori"], x="jumlah", y="kategori", orientation="h")
+    fig.update_layout(height=max(220, 28 * digest["per_kategori"].height),
+                      yaxis=dict(autorange="reversed", title=None), xaxis_title=None)
+    chart.chart(fig, digest["per_kategori"], name=f"pengaduan-digest-{d_year}-w{d_week}",
+                key="pengaduan_chart_digest")
+for a in digest["answers"]:
+    with st.container(border=True):
+        st.caption(f"{a['ticket']} · {a['kategori']}")
+        st.text(a["jawaban"])  # an official's public answer, shown as text
 
 # ---- cite this view ------------------------------------------------------------------------------
 cite.cite_box(t("pages.pengaduan"))

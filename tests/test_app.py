@@ -246,3 +246,15 @@ def test_qp_get_ignores_invalid_values_and_qp_set_mirrors(query, tahun, aktif):
     assert texts(at.text) == [repr(tahun), repr(aktif)]
     assert at.query_params.get("tahun") == "2025"
     assert "kosong" not in at.query_params
+
+
+def test_pengaduan_shows_the_public_weekly_digest(warehouse_env):
+    """"Anda melapor, kami bertindak" on the public Pengaduan page = the officials' digest figure."""
+    from lentera import tinjauan
+
+    year, week = tinjauan.latest_week()
+    digest = tinjauan.digest(year, week)
+    at = run_app("pages/pengaduan.py", "id")
+    assert t("petugas.digest_title", lang="id") in texts(at.subheader)
+    assert t("petugas.digest_body", lang="id", n=fmt.number(digest["total"], lang="id")) in texts(
+        at.markdown)
