@@ -6,6 +6,7 @@ Query functions elsewhere in `lentera/` call `query(sql, params)` (or `named(nam
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from functools import lru_cache
@@ -125,3 +126,15 @@ def meta() -> dict[str, str]:
     if not table_exists("meta"):
         return {}
     return dict(query("SELECT key, value FROM meta").iter_rows())
+
+
+def as_of(fallback_sql: str) -> dt.date:
+    """The data's reporting date: `meta.as_of`, else the date `fallback_sql` returns, else today."""
+    value = meta().get("as_of")
+    if value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    latest = scalar(fallback_sql)
+    return latest or dt.date.today()

@@ -155,14 +155,7 @@ def _run(sql: str, params: dict) -> pl.DataFrame:
 
 def as_of() -> dt.date:
     """The reporting date: the data's `as_of` (meta), else the latest complaint date."""
-    value = db.meta().get("as_of")
-    if value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            pass
-    latest = db.scalar("SELECT max(CAST(tanggal_masuk AS DATE)) FROM pengaduan")
-    return latest or dt.date.today()
+    return db.as_of("SELECT max(CAST(tanggal_masuk AS DATE)) FROM pengaduan")
 
 
 def _params(tahun: int | None = None, kategori: str | None = None, kanal: str | None = None,

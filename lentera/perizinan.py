@@ -67,14 +67,7 @@ def _run(sql: str, params: dict) -> pl.DataFrame:
 
 def as_of() -> dt.date:
     """The reporting date: the data's `as_of` (meta), else the latest application date."""
-    value = db.meta().get("as_of")
-    if value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            pass
-    latest = db.scalar("SELECT max(tanggal_permohonan) FROM perizinan")
-    return latest or dt.date.today()
+    return db.as_of("SELECT max(tanggal_permohonan) FROM perizinan")
 
 
 def _params(tahun: int | None = None, layanan: str | None = None, kantor: str | None = None,

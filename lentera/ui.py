@@ -196,3 +196,24 @@ def qp_set(**values: Any) -> None:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if st.query_params.get(name) != text:
             st.query_params[name] = text
+
+
+def filter_select(ns: str, name: str, options: Iterable[tuple[Any, str]], default=None, cast=str):
+    """A filter selectbox seeded from the URL and mirrored back into it, with raw values (not
+    translated labels) in the URL so a link survives a language switch; "" means all.
+
+    Label `t("<ns>.f_<name>")`, the "all" choice `t("<ns>.semua")`, widget key `<ns>_<name>`.
+    """
+    options = list(options)
+    values = [cast(v) for v, _ in options]
+    labels = {cast(v): label for v, label in options}
+    key = f"{ns}_{name}"
+    if key not in st.session_state:
+        # "" = all: a None value would show Streamlit's empty placeholder instead of "Semua"
+        st.session_state[key] = qp_get(name, default if default in values else None,
+                                       allowed=values) or ""
+    choice = st.selectbox(t(f"{ns}.f_{name}"), ["", *values], key=key,
+                          format_func=lambda v: t(f"{ns}.semua") if v == "" else labels[v])
+    choice = None if choice == "" else choice
+    qp_set(**{name: choice})
+    return choice

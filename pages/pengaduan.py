@@ -19,18 +19,7 @@ as_of = ui.cached(pengaduan.as_of)
 
 def pick(name: str, default=None, cast=str):
     """A selectbox for one filter, seeded from the URL and mirrored back into it."""
-    values = [cast(v) for v, _ in options[name]]
-    labels = {cast(v): label for v, label in options[name]}
-    key = f"pengaduan_{name}"
-    if key not in st.session_state:
-        # "" = all: a None value would show Streamlit's empty placeholder instead of "Semua"
-        st.session_state[key] = ui.qp_get(name, default if default in values else None,
-                                          allowed=values) or ""
-    choice = st.selectbox(t(f"pengaduan.f_{name}"), ["", *values], key=key,
-                          format_func=lambda v: t("pengaduan.semua") if v == "" else labels[v])
-    choice = None if choice == "" else choice
-    ui.qp_set(**{name: choice})
-    return choice
+    return ui.filter_select("pengaduan", name, options[name], default, cast)
 
 
 def _to_int(v):

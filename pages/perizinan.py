@@ -17,18 +17,7 @@ as_of = ui.cached(perizinan.as_of)
 
 def pick(name: str, default=None, cast=str):
     """A selectbox for one filter, seeded from the URL and mirrored back into it."""
-    values = [cast(v) for v, _ in options[name]]
-    labels = {cast(v): label for v, label in options[name]}
-    key = f"perizinan_{name}"
-    if key not in st.session_state:
-        # "" = all: a None value would show Streamlit's empty placeholder instead of "Semua"
-        st.session_state[key] = ui.qp_get(name, default if default in values else None,
-                                          allowed=values) or ""
-    choice = st.selectbox(t(f"perizinan.f_{name}"), ["", *values], key=key,
-                          format_func=lambda v: t("perizinan.semua") if v == "" else labels[v])
-    choice = None if choice == "" else choice
-    ui.qp_set(**{name: choice})
-    return choice
+    return ui.filter_select("perizinan", name, options[name], default, cast)
 
 
 with st.expander(t("perizinan.filters"), icon=":material/filter_alt:",
