@@ -16,6 +16,8 @@ import lentera
 def registered_queries() -> list[tuple[str, Callable[[], object]]]:
     out: list[tuple[str, Callable[[], object]]] = []
     for mod in pkgutil.iter_modules(lentera.__path__):
+        if mod.name in ("__main__", "cli"):  # command-line entry points, not query modules
+            continue
         module = importlib.import_module(f"lentera.{mod.name}")
         fn = getattr(module, "bench_queries", None)
         if callable(fn):

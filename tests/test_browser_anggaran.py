@@ -19,8 +19,19 @@ pytestmark = pytest.mark.browser
 def _pick(page, label_start: str, option: str) -> None:
     """Choose `option` in the selectbox whose label starts with `label_start`."""
     box = page.locator("[data-testid=stSelectbox]").filter(has_text=label_start).first
-    box.locator("input").first.click()
-    page.get_by_role("option", name=option, exact=True).first.click()
+    wanted = page.get_by_role("option", name=option, exact=True).first
+    # On a busy machine a late rerun can close the list just opened: open it again, a few times.
+    for attempt in range(4):
+        wait_idle(page)
+        box.locator("input").first.click()
+        try:
+            wanted.wait_for(state="visible", timeout=10_000)
+            wanted.click(timeout=10_000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
     wait_idle(page)
 
 
