@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 # Rust's regex has no look-around, so a match carries the character before and after it
@@ -44,8 +46,30 @@ def redact(e: pl.Expr) -> pl.Expr:
     return s.str.replace_all("\ue000", ".", literal=True).str.replace_all("\ue001", "", literal=True)
 
 
+def _re(pattern: str) -> re.Pattern:
+    # Rust's `$` is the very end; Python's also matches before a final newline.
+    return re.compile(pattern.replace("|$)", r"|\Z)"))
+
+
+_RE_EMAIL, _RE_RP, _RE_THOUSANDS = _re(_EMAIL), _re(_RP), _re(_THOUSANDS)
+_RE_NIK = _re(_BEFORE + "(" + _NIK + ")" + _AFTER)
+_RE_PHONE = _re(_BEFORE + "(" + _PHONE + ")" + _AFTER)
+
+
 def redact_text(s: str | None) -> str | None:
-    """`redact` applied to one Python string (None stays None)."""
+    """`redact` for one Python string (None stays None), on the same patterns with `re`.
+
+    Forms redact one string at a time; a Polars query per call costs tens of milliseconds under
+    load. tests/test_redact.py checks both give the same answer.
+    """
     if s is None:
         return None
-    return pl.select(redact(pl.lit(s, dtype=pl.String))).item()
+    text = _RE_EMAIL.sub("[EMAIL]", s)
+    text = _RE_RP.sub("\\g<1>\\g<2>\ue001\\g<3>", text)
+    for _ in range(_THOUSAND_PASSES):
+        text = _RE_THOUSANDS.sub("\\g<1>\\g<2>\ue000\\g<3>\\g<4>", text)
+    for _ in range(2):
+        text = _RE_NIK.sub("\\g<1>[NIK]\\g<3>", text)
+    for _ in range(2):
+        text = _RE_PHONE.sub("\\g<1>[TELEPON]\\g<3>", text)
+    return text.replace("\ue000", ".").replace("\ue001", "")

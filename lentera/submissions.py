@@ -23,7 +23,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -61,6 +60,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 
+from etl.redact import redact_text
 from lentera import config, forms
 from lentera.photos import (
     ProcessedPhoto,
@@ -419,68 +419,13 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 # ---------------------------------------------------------------- redaction
 
-_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_PHONE = re.compile(r"(?<![\d+])(?:\+62|62|0)8[\d\s.-]{7,14}\d(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _fallback_redact(s: str | None) -> str | None:
-    """Minimal redaction used only until `etl.redact` is importable (NIK, phone, e-mail)."""
-    if s is None:
-        return None
-    s = _NIK.sub("[NIK]", s)
-    s = _EMAIL.sub("[EMAIL]", s)
-    return _PHONE.sub("[HP]", s)
-
-
-def _python_redactor(r):
-    """`etl.redact.redact` replayed with Python's `re` on its own patterns, for single strings.
-
-    The Polars version costs a query per call (tens of milliseconds when 20 processes share two
-    cores); a form needs one string at a time. tests/test_submissions.py checks both agree.
-    """
-    def rx(pattern: str) -> re.Pattern:
-        # Rust's `$` is the very end; Python's also matches before a final newline.
-        return re.compile(pattern.replace("|$)", r"|\Z)"))
-
-    email, rp, thousands = rx(r._EMAIL), rx(r._RP), rx(r._THOUSANDS)
-    nik = rx(r._BEFORE + "(" + r._NIK + ")" + r._AFTER)
-    phone = rx(r._BEFORE + "(" + r._PHONE + ")" + r._AFTER)
-
-    def one(text: str) -> str:
-        text = email.sub("[EMAIL]", text)
-        text = rp.sub("\\g<1>\\g<2>\ue001\\g<3>", text)
-        for _ in range(r._THOUSAND_PASSES):
-            text = thousands.sub("\\g<1>\\g<2>\ue000\\g<3>\\g<4>", text)
-        for _ in range(2):
-            text = nik.sub("\\g<1>[NIK]\\g<3>", text)
-        for _ in range(2):
-            text = phone.sub("\\g<1>[TELEPON]\\g<3>", text)
-        return text.replace("\ue000", ".").replace("\ue001", "")
-
-    return one
-
-
-@lru_cache(maxsize=1)
-def _redactor():
-    """Redacts a list of texts: `etl.redact`'s rules (see `_python_redactor`) or the fallback."""
-    try:
-        from etl import redact as r
-
-        one = _python_redactor(r)
-    except (ImportError, AttributeError):
-        log.warning("etl.redact not usable; using the minimal fallback redaction")
-        one = _fallback_redact
-    return lambda texts: [None if t is None else one(t) for t in texts]
-
-
 def _redact_all(**fields) -> dict[str, str | None]:
     """Cleaned, redacted free text per field (None when empty). The raw text is never stored."""
     cleaned = {k: forms.clean_text(v) for k, v in fields.items()}
     present = [k for k, v in cleaned.items() if v is not None]
     if present:
-        for k, v in zip(present, _redactor()([cleaned[k] for k in present]), strict=True):
-            cleaned[k] = v
+        for k in present:
+            cleaned[k] = redact_text(cleaned[k])
     return cleaned
 
 

@@ -116,3 +116,14 @@ def test_removes_every_secret_and_keeps_every_public_fragment(secrets, public, f
     for p in public:
         assert p in out, (p, text, out)
     assert out.count("[NIK]") + out.count("[TELEPON]") + out.count("[EMAIL]") == len(secrets)
+
+
+REDACT_TEXT = st.text(alphabet="0123456789 .-+()@abcRrpPe\n\u00e9", max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(REDACT_TEXT)
+def test_redact_text_agrees_with_the_polars_redact(text):
+    """The one-string version (forms) and the frame version (ETL) give the same answer."""
+    frame = pl.select(redact(pl.lit(text, dtype=pl.String))).item()
+    assert redact_text(text) == frame

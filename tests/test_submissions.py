@@ -20,8 +20,6 @@ import duckdb
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from PIL import ExifTags, Image
 
 from lentera import forms, photos, ratelimit, submissions
@@ -619,22 +617,11 @@ def test_writes_take_the_lock_up_front_reads_do_not(store):
     assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
-REDACT_TEXT = st.text(alphabet="0123456789 .-+()@abcRrpPe\n\u00e9", max_size=60)
-
-
-@settings(max_examples=500, deadline=None)
-@given(REDACT_TEXT)
-def test_store_redaction_agrees_with_etl_redact(text):
-    from etl.redact import redact_text
-
-    assert submissions._redactor()([text]) == [redact_text(text)]
-
-
 @pytest.mark.parametrize("text", [
     "Hubungi 0812-3456-7890 atau a.b@c.id, NIK 6112011708900001, biaya Rp 1.500.000",
     "Telp (0561) 736541\n", "+62 812 3456 7890.", "6112011708900001 6112011708900002",
 ])
-def test_store_redaction_agrees_on_known_cases(text):
+def test_store_redacts_like_etl_redact(text):
     from etl.redact import redact_text
 
     out = submissions._redact_all(isi=text)["isi"]
