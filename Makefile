@@ -33,6 +33,7 @@ run: warehouse
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test: install lint
 	$(PY) -m pytest

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lentera import auth, config, ui
-from lentera.i18n import t
+from lentera.core import config
+from lentera.core.i18n import t
+from lentera.store import auth
+from lentera.web import ui
 
 st.set_page_config(
     page_title=t("common.app_title", region=config.region().nama),
@@ -41,7 +43,7 @@ pages = {
                 url_path="tentang"),
     ],
     # Officials' pages exist in the menu (and by URL) only for a signed-in role that may use
-    # them; each page checks the role again at its top (lentera.auth.require).
+    # them; each page checks the role again at its top (lentera.store.auth.require).
     t("common.section_officials"): [
         *[st.Page(f"pages/{name}.py", title=t(f"pages.{name}"), icon=icon,
                   url_path=name.replace("_", "-"))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from lentera.schema import SOURCES
+from lentera.core.schema import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-10-31"

@@ -77,8 +77,7 @@ def run(work_dir: Path) -> dict:
         export.write_exports(warehouse, dest)
         prepare_s = time.perf_counter() - t0
     os.environ["LENTERA_DATA_DIR"] = str(data_dir)
-    from lentera import catalog
-
+    from lentera.warehouse import catalog
     catalog.ensure_static_link(version)
     manifest = catalog.manifest(version)
     biggest = max(((f["file"], f["bytes"], f.get("rows"), name, fmt)

@@ -27,7 +27,8 @@ TOTAL = 1000
 
 _CHILD = textwrap.dedent("""
     import json, pathlib, sys, time
-    from lentera import forms, submissions
+    from lentera.core import forms
+    from lentera.store import submissions
     go, n, w = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     submissions.init()
     desa = [d["kode_desa"] for d in forms.desa_options()]
@@ -50,8 +51,7 @@ _CHILD = textwrap.dedent("""
 
 
 def _data(i: int) -> dict:
-    from lentera import forms
-
+    from lentera.core import forms
     desa = forms.desa_options()
     return {"kategori": "Infrastruktur", "judul": f"Jalan rusak di titik {i}",
             "isi": "Lubang besar di jalan desa membahayakan pengendara setiap malam.",
@@ -75,8 +75,7 @@ def _summary(latencies: list[float], wall: float, stored: int, errors: int) -> d
 
 
 def _threads(total: int, writers: int, photo: bytes | None) -> dict:
-    from lentera import submissions
-
+    from lentera.store import submissions
     per = total // writers
     barrier = threading.Barrier(writers)
     latencies: list[float] = []
@@ -105,8 +104,7 @@ def _threads(total: int, writers: int, photo: bytes | None) -> dict:
 
 
 def _processes(total: int, writers: int, folder: Path, env: dict) -> dict:
-    from lentera import submissions
-
+    from lentera.store import submissions
     per = total // writers
     go = folder / "go"
     procs = [subprocess.Popen([sys.executable, "-c", _CHILD, str(go), str(per), str(w)],
@@ -136,8 +134,7 @@ def _processes(total: int, writers: int, folder: Path, env: dict) -> dict:
 
 def run(total: int = TOTAL, writers: int = WRITERS) -> dict:
     """Measure threads, processes and threads-with-photo on fresh stores; returns the figures."""
-    from lentera import submissions
-
+    from lentera.store import submissions
     results: dict = {"writers": writers, "total": total, "cpus": os.cpu_count()}
     saved = {k: os.environ.get(k) for k in ("LENTERA_SUBMISSIONS_URL", "LENTERA_UPLOADS")}
     try:

@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from lentera import config
-from lentera.schema import SOURCES
+from lentera.core import config
+from lentera.core.schema import SOURCES
 
 
 def _years(text: str) -> tuple[int, int]:

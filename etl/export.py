@@ -1,6 +1,6 @@
 """Exports prepared at load time: every dataset as files, the open-data package, versions, changes.
 
-`write_exports(db, dest)` writes, for each dataset of `lentera.catalog.DATASETS`, a UTF-8 CSV, a
+`write_exports(db, dest)` writes, for each dataset of `lentera.warehouse.catalog.DATASETS`, a UTF-8 CSV, a
 CSV for Excel (BOM, semicolons, decimal commas), Parquet, XLSX with a `kamus` sheet (only up to
 Excel's 1,048,576 rows: bigger datasets get a note pointing to CSV/Parquet instead, since Excel
 could not open them anyway) and GeoJSON where there is geometry, plus the zipped Frictionless
@@ -24,9 +24,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from lentera import catalog, config
-from lentera.catalog import DATASETS, Dataset
-from lentera.schema import PROVENANCE, SOURCES
+from lentera.core import config
+from lentera.core.schema import PROVENANCE, SOURCES
+from lentera.warehouse import catalog
+from lentera.warehouse.catalog import DATASETS, Dataset
 
 # Excel's hard limit is 1,048,575 data rows; far below it a workbook is already slow to write at
 # load time and to open on an office PC, and CSV (Excel variant) or Parquet serve better.
@@ -45,7 +46,7 @@ def _slug(text: str) -> str:
 
 
 def file_stem(dataset: str, version: str) -> str:
-    """`lentera_<dataset>_<version>`: the same naming as the chart downloads (lentera.chart)."""
+    """`lentera_<dataset>_<version>`: the same naming as the chart downloads (lentera.web.chart)."""
     return f"lentera_{_slug(dataset)}_{_slug(version)}"
 
 

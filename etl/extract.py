@@ -14,7 +14,7 @@ import fastexcel
 import polars as pl
 
 from etl import parse
-from lentera.schema import PERSONAL_COLUMNS, Source
+from lentera.core.schema import PERSONAL_COLUMNS, Source
 
 # The header is looked for within this many rows at the top of a file.
 HEADER_SEARCH_ROWS = 30

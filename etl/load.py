@@ -25,8 +25,9 @@ from etl import extract as ex
 from etl.progress import Progress
 from etl.reference import Reference, ReferenceError, reference_of, reference_tables
 from etl.validate import REJECT_SCHEMA, split_duplicates, validate
-from lentera import config, sla
-from lentera.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES, Source
+from lentera.core import config
+from lentera.core.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES, Source
+from lentera.warehouse import sla
 
 # Same columns as etl_rejects: rows that were fixed (swapped lat/lng) or noted (unknown service).
 WARNINGS_TABLE = "etl_warnings"

@@ -7,7 +7,7 @@ once even in eager `select` (which does no common-subexpression elimination). Am
 captures entirely (one DFA validation, then strips and literal operations); dates and codes use
 one capturing regex each. Output columns keep the input column's name.
 
-Enum synonyms: `ENUM_SYNONYMS` is keyed by `(source, column)` as named in `lentera.schema`
+Enum synonyms: `ENUM_SYNONYMS` is keyed by `(source, column)` as named in `lentera.core.schema`
 (for example `("perizinan", "status")`), because the same column name carries different
 vocabularies in different sources. Keys and values of each inner dict are folded the way
 `norm_header` folds (lower case, runs of spaces/punctuation -> "_"). Use

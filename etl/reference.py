@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import parse
-from lentera.config import Region
+from lentera.core.config import Region
 
 _PREFIX = re.compile(r"^(desa|kelurahan|kel|kecamatan|kec)\b\.?\s*")
 

@@ -34,7 +34,7 @@ from etl.sample_layanan import (
     write_perizinan,
 )
 from etl.sample_usulan import usulan_frame, write_usulan
-from lentera.config import region
+from lentera.core.config import region
 
 SOURCES = ("anggaran", "realisasi", "pengaduan", "perizinan", "usulan")
 # Independent random streams per source: changing one generator leaves the others' output alone.

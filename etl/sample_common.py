@@ -12,8 +12,8 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from lentera.config import Region
-from lentera.fmt import BULAN
+from lentera.core.config import Region
+from lentera.core.fmt import BULAN
 
 # Every generated file starts with this prefix, so a re-run removes exactly its own files.
 FILE_PREFIX = "sample_"

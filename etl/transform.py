@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl import redact as redact_mod
 from etl.reference import Reference, place_key, service_key
-from lentera.schema import Source
+from lentera.core import privacy as redact_mod
+from lentera.core.schema import Source
 
 RAW = "__raw_"
 FREE_TEXT = ("judul", "isi", "usulan", "permasalahan", "alamat", "alasan")

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from etl import parse, transform
-from etl import redact as redact_mod
 from etl.extract import Extracted
 from etl.reference import Reference
 from etl.transform import RAW, Issue, raw
-from lentera.schema import Column, Source
+from lentera.core import privacy as redact_mod
+from lentera.core.schema import Column, Source
 
 REJECT_SCHEMA = {"source": pl.String, "source_file": pl.String, "source_row": pl.Int32,
                  "column": pl.String, "value": pl.String, "reason": pl.String}

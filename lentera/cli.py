@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from lentera import audit, auth
+from lentera.store import audit, auth
 
 
 def _password(args: argparse.Namespace) -> str:

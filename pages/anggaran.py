@@ -4,9 +4,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import anggaran, cite, config, fmt, musrenbang, ui
-from lentera.chart import PALETTE, chart, rows_controls
-from lentera.i18n import t
+from lentera.core import config, fmt
+from lentera.core.i18n import t
+from lentera.warehouse import anggaran, musrenbang
+from lentera.web import cite, ui
+from lentera.web.chart import PALETTE, chart, rows_controls
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()

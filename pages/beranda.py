@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from lentera import beranda, config, fmt, ui
-from lentera import pengaduan as pengaduan_q
-from lentera.i18n import t
+from lentera.core import config, fmt
+from lentera.core.i18n import t
+from lentera.warehouse import beranda
+from lentera.warehouse import pengaduan as pengaduan_q
+from lentera.web import ui
 
 ui.page_header(t("beranda.title"), t("beranda.intro", region=config.region().nama))
 ui.require_warehouse()

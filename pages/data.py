@@ -3,9 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from lentera import catalog, cite, config, db, fmt, ui
-from lentera.chart import rows_controls
-from lentera.i18n import get_lang, t
+from lentera.core import config, fmt
+from lentera.core.i18n import get_lang, t
+from lentera.warehouse import catalog, db
+from lentera.web import cite, ui
+from lentera.web.chart import rows_controls
 
 ui.page_header(t("pages.data"), t("pages.data_intro"))
 ui.require_warehouse()
@@ -50,8 +52,7 @@ name = st.selectbox(
 ui.qp_set(dataset=name)
 
 if name == LIVE:
-    from lentera import submissions
-
+    from lentera.store import submissions
     st.subheader(t("data.ds_laporan_warga"))
     st.markdown(t("data.laporan_warga_desc"))
     try:

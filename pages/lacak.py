@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lentera import fmt, submissions, ui, warga
-from lentera.i18n import has, t
+from lentera.core import fmt
+from lentera.core.i18n import has, t
+from lentera.services import warga
+from lentera.store import submissions
+from lentera.web import ui
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lentera import fmt, forms, photos, submissions, ui, warga
-from lentera.i18n import t
+from lentera.core import fmt, forms
+from lentera.core.i18n import t
+from lentera.services import warga
+from lentera.store import photos, submissions
+from lentera.web import ui
 
 PAGE = "lapor"
 ERRORS = "lapor_errors"

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lentera import auth, forms, petugas, submissions, ui
-from lentera.i18n import get_lang, t
+from lentera.core import forms
+from lentera.core.i18n import get_lang, t
+from lentera.services import petugas
+from lentera.store import auth, submissions
+from lentera.web import ui
 
 ui.page_header(t("pages.loket"), t("pages.loket_intro"))
 auth.require("loket")  # before any form: a URL never bypasses the role check

@@ -4,8 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from lentera import auth, submissions, ui
-from lentera.i18n import t
+from lentera.core.i18n import t
+from lentera.store import auth, submissions
+from lentera.web import ui
 
 ui.page_header(t("petugas.masuk"), t("petugas.masuk_intro"))
 

@@ -6,8 +6,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, cite, fmt, maps, musrenbang, ui
-from lentera.i18n import t
+from lentera.core import fmt
+from lentera.core.i18n import t
+from lentera.figures import maps
+from lentera.warehouse import musrenbang
+from lentera.web import chart, cite, ui
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
 ui.require_warehouse()

@@ -5,8 +5,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, cite, config, fmt, pengaduan, tinjauan, ui
-from lentera.i18n import t
+from lentera.core import config, fmt
+from lentera.core.i18n import t
+from lentera.services import tinjauan
+from lentera.warehouse import pengaduan
+from lentera.web import chart, cite, ui
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
 ui.require_warehouse()

@@ -4,8 +4,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from lentera import chart, cite, config, fmt, perizinan, ui
-from lentera.i18n import t
+from lentera.core import config, fmt
+from lentera.core.i18n import t
+from lentera.warehouse import perizinan
+from lentera.web import chart, cite, ui
 
 ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
 ui.require_warehouse()

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from lentera import beranda, config, fmt, ui
-from lentera.i18n import t
-from lentera.methods import method_topics
+from lentera.core import config, fmt
+from lentera.core.i18n import t
+from lentera.warehouse import beranda
+from lentera.warehouse.methods import method_topics
+from lentera.web import ui
 
 region = config.region()
 ui.page_header(t("pages.tentang"), t("tentang.intro"))

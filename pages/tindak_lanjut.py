@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from lentera import auth, fmt, petugas, ui
-from lentera.i18n import t
+from lentera.core import fmt
+from lentera.core.i18n import t
+from lentera.services import petugas
+from lentera.store import auth
+from lentera.web import ui
 
 ui.page_header(t("pages.tindak_lanjut"), t("pages.tindak_lanjut_intro"))
 user = auth.require("tindak_lanjut")  # before any data: a URL never bypasses the role check

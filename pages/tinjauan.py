@@ -3,8 +3,11 @@
 import plotly.express as px
 import streamlit as st
 
-from lentera import auth, chart, fmt, tinjauan, ui
-from lentera.i18n import get_lang, t
+from lentera.core import fmt
+from lentera.core.i18n import get_lang, t
+from lentera.services import tinjauan
+from lentera.store import auth
+from lentera.web import chart, ui
 
 ui.page_header(t("pages.tinjauan"), t("pages.tinjauan_intro"))
 auth.require("tinjauan")  # before any data: a URL never bypasses the role check

@@ -4,8 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from lentera import fmt, forms, ui, warga
-from lentera.i18n import t
+from lentera.core import fmt, forms
+from lentera.core.i18n import t
+from lentera.services import warga
+from lentera.web import ui
 
 PAGE = "usulkan"
 ERRORS = "usulkan_errors"

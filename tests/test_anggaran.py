@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lentera import anggaran, db, fmt, musrenbang
+from lentera.core import fmt
+from lentera.warehouse import anggaran, db, musrenbang
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

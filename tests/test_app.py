@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lentera import fmt
-from lentera.i18n import t
+from lentera.core import fmt
+from lentera.core.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -174,8 +174,7 @@ def test_beranda_figures_equal_independent_sql(warehouse_env, lang):
     assert shown("usulan_masuk_rkpd") == fmt.number(exp["usulan_rkpd"], lang=lang)
     assert shown("usulan_biaya") == fmt.rupiah(exp["usulan_biaya"], lang=lang)
     # the on-time share is the Pengaduan page's own figure for that year (tested there by SQL)
-    from lentera import pengaduan
-
+    from lentera.warehouse import pengaduan
     sla = pengaduan.ringkasan(tahun=exp["pengaduan_tahun"])
     assert sla["dinilai"] > 0
     assert shown("pengaduan_tepat_waktu") == fmt.percent(sla["persen_tepat_waktu"], lang=lang)
@@ -224,8 +223,7 @@ def test_rebuilt_warehouse_invalidates_the_cache(fixture_warehouse, tmp_path, mo
 def _qp_app():
     import streamlit as st
 
-    from lentera import ui
-
+    from lentera.web import ui
     st.text(repr(ui.qp_get("tahun", 2026, allowed=[2024, 2025, 2026])))
     st.text(repr(ui.qp_get("aktif", False)))
     ui.qp_set(tahun=2025, kosong=None)
@@ -250,8 +248,7 @@ def test_qp_get_ignores_invalid_values_and_qp_set_mirrors(query, tahun, aktif):
 
 def test_pengaduan_shows_the_public_weekly_digest(warehouse_env):
     """"Anda melapor, kami bertindak" on the public Pengaduan page = the officials' digest figure."""
-    from lentera import tinjauan
-
+    from lentera.services import tinjauan
     year, week = tinjauan.latest_week()
     digest = tinjauan.digest(year, week)
     at = run_app("pages/pengaduan.py", "id")

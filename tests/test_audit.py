@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from lentera import audit, auth, cli, submissions
+from lentera import cli
+from lentera.store import audit, auth, submissions
 
 
 @pytest.fixture

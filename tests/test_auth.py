@@ -8,7 +8,8 @@ import sqlite3
 
 import pytest
 
-from lentera import auth, cli, submissions
+from lentera import cli
+from lentera.store import auth, submissions
 
 PW = "kata-sandi-uji-123"
 SKPD = "1.03.0.00.0.00.01.0000"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lentera.i18n import t
+from lentera.core.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import urllib.parse
 import pytest
 from conftest import APP_IDLE, wait_idle
 
-from lentera import anggaran
-from lentera.i18n import t
+from lentera.core.i18n import t
+from lentera.warehouse import anggaran
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import free_port, start_streamlit, stop_streamlit, wait_idle
 
 from etl import export
-from lentera import catalog
+from lentera.warehouse import catalog
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import fixture_environ, free_port, start_streamlit, stop_streamlit, wait_idle
 
-from lentera import auth, forms, submissions
-from lentera.i18n import t
+from lentera.core import forms
+from lentera.core.i18n import t
+from lentera.store import auth, submissions
 
 pytestmark = pytest.mark.browser
 

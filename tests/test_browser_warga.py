@@ -9,8 +9,9 @@ import pytest
 from conftest import wait_idle
 from PIL import Image
 
-from lentera import forms, warga
-from lentera.i18n import t
+from lentera.core import forms
+from lentera.core.i18n import t
+from lentera.services import warga
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from lentera import catalog, cite, db
-from lentera.i18n import has, t
-from lentera.schema import SOURCES
+from lentera.core.i18n import has, t
+from lentera.core.schema import SOURCES
+from lentera.warehouse import catalog, db
+from lentera.web import cite
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 

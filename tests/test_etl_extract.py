@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import extract as ex
-from lentera.schema import SOURCES
+from lentera.core.schema import SOURCES
 
 PENGADUAN = SOURCES["pengaduan"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "raw"

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from etl import load as etl_load
-from lentera.schema import SOURCES
+from lentera.core.schema import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "raw"

@@ -23,8 +23,8 @@ import pytest
 
 from etl import export
 from etl.load import load
-from lentera import catalog
-from lentera.chart import csv_bytes, xlsx_bytes
+from lentera.warehouse import catalog
+from lentera.web.chart import csv_bytes, xlsx_bytes
 
 DATASETS = list(catalog.DATASETS)
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")

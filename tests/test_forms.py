@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lentera import config, forms
-from lentera.i18n import has, t
+from lentera.core import config, forms
+from lentera.core.i18n import has, t
 
 FORMS_SRC = Path(forms.__file__).read_text(encoding="utf-8")
-PHOTOS_SRC = (Path(forms.__file__).parent / "photos.py").read_text(encoding="utf-8")
-LOCALE = tomllib.loads((Path(forms.__file__).parent / "locales" / "forms.toml")
+PHOTOS_SRC = (Path(forms.__file__).parents[1] / "store" / "photos.py").read_text(encoding="utf-8")
+LOCALE = tomllib.loads((Path(forms.__file__).parents[1] / "locales" / "forms.toml")
                        .read_text(encoding="utf-8"))
 
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lentera import config, geo
+from lentera.core import config
+from lentera.warehouse import geo
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]}
 WITH_HOLE = {"type": "Polygon", "coordinates": [

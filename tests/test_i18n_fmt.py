@@ -14,8 +14,8 @@ from babel.numbers import parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lentera import fmt, i18n, schema
-from lentera.i18n import LANGS, t
+from lentera.core import fmt, i18n, schema
+from lentera.core.i18n import LANGS, t
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from lentera import config, geo, musrenbang
-from lentera.i18n import has
-from lentera.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES
+from lentera.core import config
+from lentera.core.i18n import has
+from lentera.core.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES
+from lentera.warehouse import geo, musrenbang
 
 S1, S2, S3 = "1.03.10.2.01.0001", "1.03.10.2.01.0002", "1.03.10.2.01.0003"
 
@@ -372,8 +373,7 @@ def test_funnel_equals_independent_sql_on_fixture_sample(warehouse_env, tahun):
 
 
 def test_map_payload_small_on_fixture_sample(warehouse_env):
-    from lentera import maps
-
+    from lentera.figures import maps
     rows = musrenbang.usulan_filtered()
     agg = musrenbang.per_desa(rows).with_columns(pl.lit("x").alias("biaya_teks"))
     assert maps.payload_bytes(maps.choropleth_deck(agg, "{nama_desa}")) < 5_000_000

@@ -282,7 +282,7 @@ def test_boolean(raw, want):
 
 
 def test_enum_folds_and_uses_synonyms():
-    from lentera.schema import SOURCES
+    from lentera.core.schema import SOURCES
 
     col = SOURCES["perizinan"].column("status")
     syn = P.synonyms_for("perizinan", "status")
@@ -304,7 +304,7 @@ def test_enum_folds_and_uses_synonyms():
 
 
 def test_every_synonym_targets_a_value_of_its_column():
-    from lentera.schema import SOURCES
+    from lentera.core.schema import SOURCES
 
     for (source, column), mapping in P.ENUM_SYNONYMS.items():
         allowed = set(SOURCES[source].column(column).values)

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from conftest import APP, FIXTURE_AS_OF, fixture_environ
 
-from lentera import config, pengaduan
-from lentera.sla import Calendar
+from lentera.core import config
+from lentera.warehouse import pengaduan
+from lentera.warehouse.sla import Calendar
 
 KATEGORI = "Infrastruktur"
 
@@ -106,8 +107,8 @@ def test_week_over_week_counts_calendar_weeks(env):
 
 
 def test_live_submission_shows_up_in_counts(env):
-    from lentera import forms, submissions
-
+    from lentera.core import forms
+    from lentera.store import submissions
     before = pengaduan.ringkasan()["jumlah"]
     desa = forms.desa_options()[0]
     data = {"kategori": KATEGORI, "judul": "Jalan berlubang di depan sekolah",
@@ -127,7 +128,7 @@ def test_live_submission_shows_up_in_counts(env):
 
 
 def test_methods_have_both_languages():
-    from lentera.i18n import t
+    from lentera.core.i18n import t
 
     for title, body in pengaduan.METHODS:
         for lang in ("id", "en"):

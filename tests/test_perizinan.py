@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from conftest import APP, FIXTURE_AS_OF, fixture_environ
 
-from lentera import config, perizinan
-from lentera.sla import Calendar
+from lentera.core import config
+from lentera.warehouse import perizinan
+from lentera.warehouse.sla import Calendar
 
 LAYANAN = "KTP Elektronik"
 
@@ -86,7 +87,7 @@ def test_citizen_estimate_and_breakdowns(env):
 
 
 def test_methods_have_both_languages():
-    from lentera.i18n import t
+    from lentera.core.i18n import t
 
     for title, body in perizinan.METHODS:
         for lang in ("id", "en"):

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lentera import audit, auth, forms, petugas, submissions
+from lentera.core import forms
+from lentera.services import petugas
+from lentera.store import audit, auth, submissions
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PW = "kata-sandi-uji-123"
@@ -224,6 +226,6 @@ def test_pages_of_another_role_refuse_by_url(warehouse_env, role, skpd, page, al
 
 
 def _denied() -> str:
-    from lentera.i18n import t
+    from lentera.core.i18n import t
 
     return t("petugas.err_denied", lang="id")

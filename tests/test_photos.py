@@ -12,8 +12,8 @@ import zlib
 import pytest
 from PIL import ExifTags, Image
 
-from lentera import photos, submissions
-from lentera.photos import PhotoError, process_photo
+from lentera.store import photos, submissions
+from lentera.store.photos import PhotoError, process_photo
 
 GPS = ExifTags.IFD.GPSInfo
 
@@ -185,8 +185,7 @@ def _age(path, hours: float) -> None:
 
 
 def _complaint() -> dict:
-    from lentera import forms
-
+    from lentera.core import forms
     return {"kategori": "Infrastruktur", "judul": "Jalan berlubang di depan sekolah",
             "isi": "Lubang besar di jalan desa membahayakan anak sekolah setiap pagi.",
             "kode_desa": forms.desa_options()[0]["kode_desa"]}

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.redact import redact, redact_text
+from lentera.core.privacy import redact, redact_text
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ import pytest
 
 from etl.sample import SampleError, generate, remove_previous
 from etl.sample_common import default_as_of
-from lentera.config import region
-from lentera.fmt import BULAN
-from lentera.schema import STATUS_PENGADUAN, STATUS_USULAN
+from lentera.core.config import region
+from lentera.core.fmt import BULAN
+from lentera.core.schema import STATUS_PENGADUAN, STATUS_USULAN
 
 AS_OF = dt.date(2026, 10, 31)
 SCALE = 0.1

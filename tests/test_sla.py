@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lentera import schema, sla
-from lentera.db import sql_text
-from lentera.sla import Calendar, CalendarRangeError, CaseSla, case_sla
+from lentera.core import schema
+from lentera.warehouse import sla
+from lentera.warehouse.db import sql_text
+from lentera.warehouse.sla import Calendar, CalendarRangeError, CaseSla, case_sla
 
 YEARS = range(2023, 2028)
 D = date

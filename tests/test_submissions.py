@@ -22,15 +22,16 @@ import pytest
 import sqlalchemy as sa
 from PIL import ExifTags, Image
 
-from lentera import forms, photos, ratelimit, submissions
-from lentera.schema import PENGADUAN, USULAN
-from lentera.sla import Calendar
-from lentera.submissions import (
+from lentera.core import forms
+from lentera.core.schema import PENGADUAN, USULAN
+from lentera.core.tickets import is_canonical_ticket
+from lentera.store import photos, ratelimit, submissions
+from lentera.store.submissions import (
     SubmissionError,
     SubmissionNotFoundError,
     SubmissionValidationError,
 )
-from lentera.tickets import is_canonical_ticket
+from lentera.warehouse.sla import Calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "081298765432"
@@ -387,7 +388,8 @@ def test_failure_after_the_photo_write_leaves_no_row_and_no_photo(store, monkeyp
 KILL_SCRIPT = textwrap.dedent("""
     import io, sys, time, pathlib
     from PIL import Image
-    from lentera import forms, submissions
+    from lentera.core import forms
+    from lentera.store import submissions
     marker, where = pathlib.Path(sys.argv[1]), sys.argv[2]
 
     def pause(*args):
@@ -478,7 +480,8 @@ def test_thousand_submissions_from_twenty_threads(store):
 
 WRITER_SCRIPT = textwrap.dedent("""
     import json, pathlib, sys, time
-    from lentera import forms, submissions
+    from lentera.core import forms
+    from lentera.store import submissions
     go, n, w = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     submissions.init()
     desa = [d["kode_desa"] for d in forms.desa_options()]
@@ -570,7 +573,7 @@ def test_rate_limit_stores_only_salted_hashes_and_forgets(store):
 
 def test_rate_limit_is_shared_across_processes(store):
     script = textwrap.dedent("""
-        from lentera import ratelimit
+        from lentera.store import ratelimit
         for _ in range(ratelimit.LIMIT):
             assert ratelimit.check_and_record("sesi-lain", "198.51.100.1").allowed
     """)
@@ -622,7 +625,7 @@ def test_writes_take_the_lock_up_front_reads_do_not(store):
     "Telp (0561) 736541\n", "+62 812 3456 7890.", "6112011708900001 6112011708900002",
 ])
 def test_store_redacts_like_etl_redact(text):
-    from etl.redact import redact_text
+    from lentera.core.privacy import redact_text
 
     out = submissions._redact_all(isi=text)["isi"]
     assert out == redact_text(forms.clean_text(text)) and "[" in out

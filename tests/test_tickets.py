@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lentera import forms, submissions
-from lentera.tickets import (
+from lentera.core import forms
+from lentera.core.tickets import (
     ALPHABET,
     PREFIXES,
     is_canonical_ticket,
@@ -17,6 +17,7 @@ from lentera.tickets import (
     new_ticket,
     normalize_ticket,
 )
+from lentera.store import submissions
 
 CANONICAL = re.compile(r"^(LTR|USL)-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 

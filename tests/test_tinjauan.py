@@ -11,7 +11,10 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from lentera import auth, forms, petugas, sla, submissions, tinjauan
+from lentera.core import forms
+from lentera.services import petugas, tinjauan
+from lentera.store import auth, submissions
+from lentera.warehouse import sla
 
 PUPR = "1.03.0.00.0.00.01.0000"
 YEAR, WEEK = 2026, 40  # inside the fixture's data (as_of 2026-10-31)

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from lentera import forms, pengaduan, ratelimit, submissions, warga
-from lentera.i18n import t
+from lentera.core import forms
+from lentera.core.i18n import t
+from lentera.services import warga
+from lentera.store import ratelimit, submissions
+from lentera.warehouse import pengaduan
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 ISI = "Lubang besar di jalan desa sejak bulan lalu, berbahaya bagi anak sekolah."

@@ -1,7 +1,7 @@
 """Pure validation of the Lapor (pengaduan) and Usulkan (usulan) forms: `{field: message_key}`.
 
 Nothing here touches a database or Streamlit. Reference lists (categories, desa, bidang) come from
-the region's reference files (`lentera.config.region()`). Text is plain text: HTML or script is
+the region's reference files (`lentera.core.config.region()`). Text is plain text: HTML or script is
 kept exactly as typed and must be rendered as text; only NUL/control characters are removed and
 line ends unified. Message keys live in `lentera/locales/forms.toml`; `message(key)` fills in the
 limits.
@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from lentera import config
-from lentera.i18n import t
-from lentera.schema import KANAL, KLASIFIKASI
+from lentera.core import config
+from lentera.core.i18n import t
+from lentera.core.schema import KANAL, KLASIFIKASI
 
 HONEYPOT_FIELD = "situs_web"  # hidden in the page; people leave it empty, form-filling bots don't
 MAX_PHOTOS = 3
@@ -292,7 +292,7 @@ def validate_usulan(data: dict, photo_count: int = 0,
         errors["tahun_rkpd"] = "forms.err_tahun_rkpd"
     support_of = data.get("support_of")
     if not _blank(support_of):
-        from lentera.tickets import normalize_ticket
+        from lentera.core.tickets import normalize_ticket
 
         if normalize_ticket(support_of) is None:
             errors["support_of"] = "forms.err_support_of"

@@ -1,7 +1,7 @@
 """Tinjauan mingguan: one ISO week against the week before, the meeting pack (PDF, XLSX), the digest.
 
 Weeks are ISO weeks, Monday to Sunday in local time (WIB). Complaint figures read the warehouse
-`pengaduan` table plus the live submissions (`lentera.pengaduan`'s union and SLA query, at the
+`pengaduan` table plus the live submissions (`lentera.warehouse.pengaduan`'s union and SLA query, at the
 week's last day); proposals the live citizen submissions (the warehouse `usulan` table carries no
 entry date). The public digest shows only non-confidential live answers.
 """
@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from lentera import anggaran, db, musrenbang, pengaduan, submissions
+from lentera.store import submissions
+from lentera.warehouse import anggaran, db, musrenbang, pengaduan
 
 TOP_OVERDUE = 15
 TOP_LAGGARDS = 10
@@ -166,8 +167,8 @@ def review_pdf(data: dict, *, lang: str = "id") -> bytes:
     """The meeting pack as a PDF: the figures against last week, then the overdue table."""
     from fpdf import FPDF
 
-    from lentera import fmt
-    from lentera.i18n import t
+    from lentera.core import fmt
+    from lentera.core.i18n import t
 
     pdf = FPDF(orientation="P", format="A4")
     pdf.set_title(t("pages.tinjauan", lang=lang))
@@ -215,7 +216,7 @@ def review_xlsx(data: dict, *, lang: str = "id") -> bytes:
     """The meeting pack as an XLSX workbook: one sheet per table."""
     import xlsxwriter
 
-    from lentera.i18n import t
+    from lentera.core.i18n import t
 
     buf = io.BytesIO()
     with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:

@@ -3,8 +3,8 @@
 Query modules never import Streamlit; pages call them through `cached(fn, **kwargs)` so that one
 cache, keyed by the warehouse's data version, serves every page. A typical page::
 
-    from lentera import ui
-    from lentera.i18n import t
+    from lentera.web import ui
+    from lentera.core.i18n import t
 
     ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
     ui.require_warehouse()
@@ -22,8 +22,9 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from lentera import config, db, fmt
-from lentera.i18n import DEFAULT_LANG, LANGS, set_lang, t
+from lentera.core import config, fmt
+from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
+from lentera.warehouse import db
 
 LANG_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
 CACHE_TTL_SECONDS = 600

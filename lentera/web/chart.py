@@ -13,8 +13,8 @@ import re
 import polars as pl
 import streamlit as st
 
-from lentera import db
-from lentera.i18n import t
+from lentera.core.i18n import t
+from lentera.warehouse import db
 
 # Okabe–Ito: colour-blind-safe qualitative palette, used by every chart.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]

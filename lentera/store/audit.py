@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from lentera import submissions
+from lentera.store import submissions
 
 GENESIS = "0" * 64
 metadata = MetaData()
@@ -110,8 +110,7 @@ def record(conn: Connection, *, actor: str, role: str, action: str, ticket: str 
 
 def verify(batch: int = 5000) -> tuple[bool, int | None]:
     """(True, None) when the whole chain is intact; else (False, id of the first bad entry)."""
-    from lentera import auth
-
+    from lentera.store import auth
     auth.ensure_schema()
     prev, expected_id, after = GENESIS, 1, 0
     with submissions.read_connection() as conn:
@@ -131,8 +130,7 @@ def verify(batch: int = 5000) -> tuple[bool, int | None]:
 
 def entries(ticket: str | None = None, limit: int = 200) -> pl.DataFrame:
     """The latest audit entries (newest first), optionally of one ticket."""
-    from lentera import auth
-
+    from lentera.store import auth
     auth.ensure_schema()
     q = select(audit_log.c.id, audit_log.c.at, audit_log.c.actor, audit_log.c.role,
                audit_log.c.action, audit_log.c.ticket, audit_log.c.reason_code,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import polars as pl
 import pydeck as pdk
 
-from lentera import config, geo
+from lentera.core import config
+from lentera.warehouse import geo
 
-# Okabe–Ito colours (lentera.chart.PALETTE) as RGB, per proposal status.
+# Okabe–Ito colours (lentera.web.chart.PALETTE) as RGB, per proposal status.
 STATUS_RGB = {
     "diusulkan": [86, 180, 233],  # sky blue
     "diverifikasi_kecamatan": [0, 114, 178],  # blue

@@ -12,7 +12,8 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-from lentera import config, db, geo
+from lentera.core import config
+from lentera.warehouse import db, geo
 
 # Funnel stages in order; `tahap_tercapai` (1..6) indexes this tuple.
 STAGES = ("diusulkan", "diverifikasi_kecamatan", "diterima_opd", "masuk_rkpd", "didanai",

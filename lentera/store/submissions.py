@@ -1,6 +1,6 @@
 """The citizen submissions store: complaints (pengaduan) and proposals (usulan), never in the warehouse.
 
-SQLAlchemy Core over `lentera.config.submissions_url()`: SQLite in WAL mode by default, the same
+SQLAlchemy Core over `lentera.core.config.submissions_url()`: SQLite in WAL mode by default, the same
 code on PostgreSQL. The schema is created and upgraded on first use (`schema_version` plus ordered
 migration steps). Every write is one short parameterised transaction; on SQLite writes start with
 `BEGIN IMMEDIATE` so concurrent writers queue on the busy timeout instead of failing on a lock
@@ -9,7 +9,7 @@ upgrade.
 Tables: `submission` (one row per ticket; `status` mirrors the latest event), `event`
 (append-only status history; triggers refuse UPDATE and DELETE), `contact` (phone/e-mail with the
 consent text version, stored apart and returned by no public function), `photo` (re-encoded files
-under `LENTERA_UPLOADS`), `rate_event` and `app_secret` (for `lentera.ratelimit`).
+under `LENTERA_UPLOADS`), `rate_event` and `app_secret` (for `lentera.store.ratelimit`).
 
 Times are stored as naive UTC. `public_view`/`timeline` return aware UTC datetimes; the
 `*_frame` functions return local time (WIB, like the warehouse's source exports) so dashboards
@@ -60,9 +60,11 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 
-from etl.redact import redact_text
-from lentera import config, forms
-from lentera.photos import (
+from lentera.core import config, forms
+from lentera.core.privacy import redact_text
+from lentera.core.schema import PENGADUAN, STATUS_PENGADUAN, STATUS_USULAN, USULAN
+from lentera.core.tickets import PREFIX_PENGADUAN, PREFIX_USULAN, new_ticket, normalize_ticket
+from lentera.store.photos import (
     ProcessedPhoto,
     StagedPhoto,
     commit_staged,
@@ -72,8 +74,6 @@ from lentera.photos import (
     stage_photo,
     uploads_root,
 )
-from lentera.schema import PENGADUAN, STATUS_PENGADUAN, STATUS_USULAN, USULAN
-from lentera.tickets import PREFIX_PENGADUAN, PREFIX_USULAN, new_ticket, normalize_ticket
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class SubmissionError(Exception):
 
 
 class SubmissionValidationError(SubmissionError):
-    """The form data is invalid; `errors` is `{field: message_key}` (see lentera.forms)."""
+    """The form data is invalid; `errors` is `{field: message_key}` (see lentera.core.forms)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(f"{k}={v}" for k, v in errors.items()))
@@ -639,7 +639,7 @@ def append_event(ticket: str, to_status: str, actor: str, role: str,
 
 @lru_cache(maxsize=2)
 def _calendar(reference_dir: str):
-    from lentera.sla import Calendar
+    from lentera.warehouse.sla import Calendar
 
     return Calendar.from_reference()
 
@@ -666,9 +666,8 @@ def _paused_days(events: list, cal, as_of: dt.date) -> int:
 
 
 def _sla_view(row, events: list) -> dict:
-    """Target date, working days used and left (or past target) of a complaint, via lentera.sla."""
-    from lentera import sla
-
+    """Target date, working days used and left (or past target) of a complaint, via lentera.warehouse.sla."""
+    from lentera.warehouse import sla
     target = forms.kategori_target_hari_kerja(row.kategori)
     out = {"target_hari_kerja": target, "target_date": None, "hari_kerja": None,
            "sisa_hari_kerja": None, "hari_lewat": None, "terbuka": row.status not in

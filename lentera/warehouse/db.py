@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from lentera import config
+from lentera.core import config
 
 
 class WarehouseMissingError(RuntimeError):
@@ -107,7 +107,7 @@ def scalar(sql: str, params: dict | None = None):
 @lru_cache(maxsize=256)
 def sql_text(name: str) -> str:
     """The text of `lentera/sql/<name>.sql`."""
-    return resources.files("lentera").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return resources.files("lentera").joinpath("warehouse", "sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
 def named(name: str, params: dict | None = None) -> pl.DataFrame:

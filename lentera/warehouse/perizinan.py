@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from lentera import config, db
+from lentera.core import config
+from lentera.warehouse import db
 
 FILTERS = ("tahun", "layanan", "kantor", "kecamatan")
 PER_KELOMPOK = ("layanan", "kantor")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lentera import db
+from lentera.warehouse import db
 
 # Budget absorption (DESIGN.md): realisasi ÷ pagu, the revised pagu when a perubahan exists for
 # the year. Account class 4 is pendapatan, class 5 belanja (Permendagri 90/2019).

@@ -17,9 +17,10 @@ from functools import lru_cache
 import polars as pl
 from sqlalchemy import insert, select, update
 
-from lentera import audit, auth, forms, submissions
-from lentera.sla import Calendar
-from lentera.tickets import normalize_ticket
+from lentera.core import forms
+from lentera.core.tickets import normalize_ticket
+from lentera.store import audit, auth, submissions
+from lentera.warehouse.sla import Calendar
 
 
 class PetugasError(Exception):
@@ -270,8 +271,8 @@ def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
     """A one-page receipt for the citizen: ticket number, date, category, how to track it."""
     from fpdf import FPDF
 
-    from lentera import fmt
-    from lentera.i18n import t
+    from lentera.core import fmt
+    from lentera.core.i18n import t
 
     view = submissions.public_view(ticket)
     if view is None:

@@ -6,13 +6,13 @@ import importlib
 
 # (module, heading key) in the order the Tentang page shows them.
 TOPICS: tuple[tuple[str, str], ...] = (
-    ("lentera.anggaran", "pages.anggaran"),
-    ("lentera.pengaduan", "pages.pengaduan"),
-    ("lentera.perizinan", "pages.perizinan"),
-    ("lentera.musrenbang", "pages.musrenbang"),
-    ("lentera.warga", "pages.lapor"),
-    ("lentera.catalog", "pages.data"),
-    ("lentera.petugas", "pages.verifikasi"),
+    ("lentera.warehouse.anggaran", "pages.anggaran"),
+    ("lentera.warehouse.pengaduan", "pages.pengaduan"),
+    ("lentera.warehouse.perizinan", "pages.perizinan"),
+    ("lentera.warehouse.musrenbang", "pages.musrenbang"),
+    ("lentera.services.warga", "pages.lapor"),
+    ("lentera.warehouse.catalog", "pages.data"),
+    ("lentera.services.petugas", "pages.verifikasi"),
 )
 
 

@@ -15,8 +15,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from lentera import catalog, config, db, fmt
-from lentera.i18n import get_lang, t
+from lentera.core import config, fmt
+from lentera.core.i18n import get_lang, t
+from lentera.warehouse import catalog, db
 
 VERSION_PARAM = "v"
 

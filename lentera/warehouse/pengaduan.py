@@ -18,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from lentera import config, db, schema
+from lentera.core import config, schema
+from lentera.warehouse import db
 
 FILTERS = ("tahun", "kategori", "kanal", "kecamatan", "opd")
 PER_VOLUME = ("kategori", "kanal", "kecamatan")
@@ -68,7 +69,7 @@ def _store_absent() -> bool:
 def _read_live() -> pl.DataFrame:
     # The store is optional (issue 6): absent module, function or file means "no live rows".
     try:
-        from lentera import submissions
+        from lentera.store import submissions
     except ImportError:
         return _empty_live()
     frame_fn = getattr(submissions, "pengaduan_frame", None)

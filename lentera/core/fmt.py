@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from lentera.i18n import get_lang
+from lentera.core.i18n import get_lang
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
          "September", "Oktober", "November", "Desember")

@@ -32,7 +32,8 @@ from sqlalchemy import (
     update,
 )
 
-from lentera import audit, forms, submissions
+from lentera.core import forms
+from lentera.store import audit, submissions
 
 ROLES = ("admin", "verifikator", "opd", "loket")
 # Which officials' page each role may open (url_path names of app.py).
@@ -352,7 +353,7 @@ def require(page: str) -> User:
     """The signed-in user if their role may use `page`; else a notice and `st.stop()`."""
     import streamlit as st
 
-    from lentera.i18n import t
+    from lentera.core.i18n import t
 
     user = current_user()
     if user is None or not user.may(page):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from lentera import config
+from lentera.core import config
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 50 MP phone photo fits; a decompression bomb does not
@@ -185,7 +185,7 @@ def sweep_orphans(older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict[str,
 
     Only files older than `older_than` are deleted, so a submission in flight is never touched.
     """
-    from lentera import submissions  # the store imports this module; import here, not at the top
+    from lentera.store import submissions  # the store imports this module; import here, not at the top
 
     referenced = submissions.referenced_photo_names()
     root = uploads_root()

@@ -1,7 +1,7 @@
 """Support for the citizen pages Lapor, Usulkan and Lacak: choices, submit flow, similar proposals.
 
-The back end (validation, the store, photos, rate limit) lives in `lentera.forms`,
-`lentera.submissions`, `lentera.photos` and `lentera.ratelimit`; this module joins them into
+The back end (validation, the store, photos, rate limit) lives in `lentera.core.forms`,
+`lentera.store.submissions`, `lentera.store.photos` and `lentera.store.ratelimit`; this module joins them into
 the steps a page needs. Only `session_id` and `client_address` touch Streamlit.
 """
 
@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from lentera import config, forms, geo, photos, ratelimit, submissions
-from lentera.i18n import t
-from lentera.tickets import normalize_ticket
+from lentera.core import config, forms
+from lentera.core.i18n import t
+from lentera.core.tickets import normalize_ticket
+from lentera.store import photos, ratelimit, submissions
+from lentera.warehouse import geo
 
 LOCAL_TZ = ZoneInfo(submissions.LOCAL_TZ)
 PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
@@ -89,7 +91,7 @@ USULAN_FIELDS = ("usulan", "permasalahan", "kode_kecamatan", "kode_desa", "lat",
 
 
 def form_data(state: Mapping, page: str, fields: tuple[str, ...]) -> dict:
-    """The form's values from the page's widget keys (`<page>_<field>`) as `lentera.forms` wants."""
+    """The form's values from the page's widget keys (`<page>_<field>`) as `lentera.core.forms` wants."""
     return {f: state.get(f"{page}_{f}") for f in fields}
 
 
@@ -223,8 +225,7 @@ SIMILAR_SCHEMA = {"id_usulan": pl.String, "usulan": pl.String, "nama_desa": pl.S
 def _warehouse_similar(lat: float, lng: float, text: str, radius_m: float) -> pl.DataFrame:
     """Warehouse proposals from `musrenbang.similar_nearby`; empty without it or a warehouse."""
     try:
-        from lentera import musrenbang
-
+        from lentera.warehouse import musrenbang
         found = musrenbang.similar_nearby(lat, lng, text, radius_m=radius_m)
     except Exception:  # noqa: BLE001 — no warehouse (or no musrenbang module) means no matches
         return pl.DataFrame(schema=SIMILAR_SCHEMA)
@@ -235,7 +236,7 @@ def _warehouse_similar(lat: float, lng: float, text: str, radius_m: float) -> pl
 
 def _similarity(a: str, b: str) -> float:
     try:
-        from lentera.musrenbang import similarity
+        from lentera.warehouse.musrenbang import similarity
     except ImportError:
         words = lambda s: {w for w in s.lower().split() if len(w) > 2}  # noqa: E731
         x, y = words(a), words(b)
@@ -281,7 +282,7 @@ def similar_proposals(text: str, kode_desa: str | None, lat: float | None = None
         lat, lng = centre
         radius = RADIUS_DESA_M
     try:
-        from lentera.musrenbang import DEFAULT_MIN_SIMILARITY as min_sim
+        from lentera.warehouse.musrenbang import DEFAULT_MIN_SIMILARITY as min_sim
     except ImportError:
         min_sim = 0.5
     frames = [_warehouse_similar(lat, lng, text, radius),

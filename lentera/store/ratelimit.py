@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
-from lentera import submissions
+from lentera.store import submissions
 
 LIMIT = int(os.environ.get("LENTERA_RATE_LIMIT", "5"))
 WINDOW_SECONDS = int(os.environ.get("LENTERA_RATE_WINDOW", "600"))

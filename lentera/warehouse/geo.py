@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from lentera import config
+from lentera.core import config
 
 EARTH_RADIUS_M = 6_371_008.8
 # Edges × points compared at once inside one polygon; bounds memory (8 bytes × this × ~4 arrays).
@@ -141,7 +141,7 @@ def _from_file(key: str) -> list[tuple[str, str, dict]]:
 
 def _from_warehouse(level: str) -> list[tuple[str, str, dict]] | None:
     """Geometries from `wilayah_<level>.geojson`, or None when no warehouse (or no column)."""
-    from lentera import db  # local import: geo stays usable without a warehouse
+    from lentera.warehouse import db  # local import: geo stays usable without a warehouse
 
     try:
         if not db.exists():
@@ -158,8 +158,7 @@ def _from_warehouse(level: str) -> list[tuple[str, str, dict]] | None:
 
 
 def _version_key() -> str:
-    from lentera import db
-
+    from lentera.warehouse import db
     try:
         return f"{config.warehouse_path()}::{db.data_version()}"
     except Exception:

@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from lentera import config, db
-from lentera.i18n import t
+from lentera.core import config
+from lentera.core.i18n import t
+from lentera.warehouse import db
 
 TAHAP = ("murni", "perubahan")
 DIMENSI = ("akun", "org")

@@ -1,7 +1,7 @@
 """The open-data catalogue: dataset metadata, the data dictionary, provenance, exports and changes.
 
 One definition (`DATASETS`) serves the Data page, the prepared downloads (`etl.export`) and the
-Frictionless data package. Columns come from `lentera.schema` (sources) or are described here
+Frictionless data package. Columns come from `lentera.core.schema` (sources) or are described here
 (reference tables, the fiscal `status` column). Query functions return Polars frames and never
 import Streamlit.
 """
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from lentera import config, db
-from lentera.schema import SOURCES, Column
+from lentera.core import config
+from lentera.core.schema import SOURCES, Column
+from lentera.warehouse import db
 
 # Fiscal Data Package status (FACTS.md §8): APBD murni = approved, perubahan = adjusted,
 # realisasi = executed. Nothing in the warehouse is merely "proposed" (RKA drafts are not loaded).
@@ -375,8 +376,7 @@ def download_url(version: str, file: str) -> str:
 
 def size_text(n: int) -> str:
     """A file size as `4,4 MB` / `12 kB` in the current language."""
-    from lentera import fmt
-
+    from lentera.core import fmt
     return f"{fmt.number(n / 1_000_000, 1)} MB" if n >= 100_000 else f"{fmt.number(n / 1000)} kB"
 
 

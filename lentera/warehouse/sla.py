@@ -43,7 +43,7 @@ import holidays
 import numpy as np
 import polars as pl
 
-from lentera import config
+from lentera.core import config
 
 # Stage deadlines of SP4N-LAPOR! (Permenpan RB 62/2018; FACTS.md §2), in working days.
 BATAS_VERIFIKASI_HARI_KERJA = 3  # admin koordinator verifies within 3 working days of receipt
