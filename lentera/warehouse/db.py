@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from lentera.core import config
+from lentera.warehouse import semantic
 
 
 class WarehouseMissingError(RuntimeError):
@@ -51,7 +52,7 @@ class _Warehouse:
                 # hand back the cached instance of the replaced file and keep serving old data.
                 con = duckdb.connect(":memory:")
                 con.execute("ATTACH $path AS w (READ_ONLY)", {"path": str(path)})
-                con.execute("USE w")
+                semantic.install(con)
                 try:
                     rows = con.sql("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
                     row = rows[0] if rows else None
@@ -77,7 +78,7 @@ def exists() -> bool:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor for this thread/rerun on the shared read-only connection."""
     cur = _WAREHOUSE.parent().cursor()
-    cur.execute("USE w")
+    semantic.use(cur)
     return cur
 
 
