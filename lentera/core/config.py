@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from lentera.core import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_dir() -> Path:
     """`LENTERA_DATA_DIR`, default `./data` (relative to the working directory)."""
-    return Path(os.environ.get("LENTERA_DATA_DIR", "data"))
+    return Path(settings.value("LENTERA_DATA_DIR", "data"))
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("LENTERA_WAREHOUSE", str(data_dir() / "warehouse.duckdb")))
+    return Path(settings.value("LENTERA_WAREHOUSE", str(data_dir() / "warehouse.duckdb")))
 
 
 def submissions_url() -> str:
     default = f"sqlite:///{data_dir() / 'submissions.sqlite'}"
-    return os.environ.get("LENTERA_SUBMISSIONS_URL", default)
+    return settings.value("LENTERA_SUBMISSIONS_URL", default)
 
 
 def uploads_dir() -> Path:
-    return Path(os.environ.get("LENTERA_UPLOADS", str(data_dir() / "uploads")))
+    return Path(settings.value("LENTERA_UPLOADS", str(data_dir() / "uploads")))
 
 
 def reference_dir() -> Path:
     """Reference data: `LENTERA_REFERENCE` or `<data dir>/reference`, falling back to the repo's."""
-    explicit = os.environ.get("LENTERA_REFERENCE")
+    explicit = settings.value("LENTERA_REFERENCE")
     if explicit:
         return Path(explicit)
     local = data_dir() / "reference"
@@ -91,4 +92,25 @@ def region() -> Region:
 
 
 # Rankings need this many cases per group (DESIGN.md: default 20).
-MIN_CASES_FOR_RANKING = int(os.environ.get("LENTERA_MIN_CASES", "20"))
+MIN_CASES_FOR_RANKING = int(settings.value("LENTERA_MIN_CASES", "20"))
+
+
+def public_url() -> str:
+    """`LENTERA_PUBLIC_URL` without its trailing slash, or "" (then the browser's address)."""
+    return (settings.value("LENTERA_PUBLIC_URL") or "").rstrip("/")
+
+
+def trust_proxy() -> bool:
+    """`LENTERA_TRUST_PROXY`: behind a reverse proxy, trust its client-address header."""
+    return settings.flag("LENTERA_TRUST_PROXY")
+
+
+def rate_limit() -> tuple[int, int]:
+    """Citizen submissions allowed per window, and the window in seconds."""
+    return (int(settings.value("LENTERA_RATE_LIMIT", "5")),
+            int(settings.value("LENTERA_RATE_WINDOW", "600")))
+
+
+def ratelimit_salt() -> str | None:
+    """`LENTERA_RATELIMIT_SALT`, or None (a random salt kept in the store)."""
+    return settings.value("LENTERA_RATELIMIT_SALT")

@@ -10,6 +10,9 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 from lentera.core.i18n import get_lang
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -28,11 +31,11 @@ def _missing(x) -> bool:
 
 
 def _group(value: float, decimals: int, lang: str) -> str:
-    """Digits with thousands and decimal separators for the language."""
-    text = f"{abs(value):,.{decimals}f}"
-    if lang == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return ("-" if value < 0 and float(text.replace(".", "").replace(",", "") or 0) else "") + text
+    """Digits with thousands and decimal separators for the language (Babel's CLDR data)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(abs(value), format=pattern, locale=lang, decimal_quantization=True)
+    # a negative value that rounds to zero prints without its sign
+    return ("-" if value < 0 and any(c in "123456789" for c in text) else "") + text
 
 
 def number(x, decimals: int = 0, lang: str | None = None) -> str:
@@ -89,7 +92,7 @@ def date(d, lang: str | None = None) -> str:
         return "–"
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])
-    return f"{d.day} {month_name(d.month, lang=lang)} {d.year}"
+    return format_date(d, format="d MMMM y", locale=lang or get_lang())
 
 
 def datetime(d, lang: str | None = None) -> str:
