@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +31,6 @@ RADIUS_POINT_M = 250.0
 RADIUS_DESA_M = 1500.0
 # Behind a reverse proxy every visitor has the proxy's address; trust X-Forwarded-For only
 # when the operator says a proxy is in front (otherwise a client could forge the header).
-TRUST_PROXY_ENV = "LENTERA_TRUST_PROXY"
 
 METHODS: list[tuple[str, str]] = [
     ("lacak.method_ticket_title", "lacak.method_ticket_body"),
@@ -128,7 +126,7 @@ def client_address() -> str | None:
         headers = dict(st.context.headers) if st.context.headers is not None else {}
     except (AttributeError, RuntimeError):
         return None
-    trust = os.environ.get(TRUST_PROXY_ENV, "").strip().lower() in ("1", "true", "ya", "yes")
+    trust = config.trust_proxy()
     return address_from(ip, headers, trust)
 
 

@@ -13,16 +13,14 @@ import hashlib
 import hmac
 import ipaddress
 import math
-import os
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
+from lentera.core import config
 from lentera.store import submissions
 
-LIMIT = int(os.environ.get("LENTERA_RATE_LIMIT", "5"))
-WINDOW_SECONDS = int(os.environ.get("LENTERA_RATE_WINDOW", "600"))
 _SALT_NAME = "ratelimit_salt"
 
 
@@ -39,7 +37,7 @@ class RateDecision:
 
 
 def _salt() -> bytes:
-    configured = os.environ.get("LENTERA_RATELIMIT_SALT")
+    configured = config.ratelimit_salt()
     if configured:
         return configured.encode()
     t = submissions.app_secret
@@ -73,8 +71,9 @@ def check_and_record(session_id: str | None, address: str | None, *, limit: int 
                      window_seconds: int | None = None,
                      now: dt.datetime | None = None) -> RateDecision:
     """Allow and record one submission unless the session or the address used up its limit."""
-    limit = LIMIT if limit is None else limit
-    window = dt.timedelta(seconds=WINDOW_SECONDS if window_seconds is None else window_seconds)
+    configured_limit, configured_window = config.rate_limit()
+    limit = configured_limit if limit is None else limit
+    window = dt.timedelta(seconds=configured_window if window_seconds is None else window_seconds)
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     salt = _salt()
     keys = []

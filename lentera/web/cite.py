@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -24,9 +23,9 @@ VERSION_PARAM = "v"
 
 def public_base() -> str:
     """`LENTERA_PUBLIC_URL` (behind a proxy), else the app's root as the browser sees it."""
-    explicit = os.environ.get("LENTERA_PUBLIC_URL", "").strip()
+    explicit = config.public_url()
     if explicit:
-        return explicit.rstrip("/")
+        return explicit
     url = _context_url()
     if not url:
         return ""
