@@ -17,10 +17,11 @@ import duckdb
 import polars as pl
 
 from lentera.core import config
+from lentera.core.errors import WarehouseUnavailableError
 from lentera.warehouse import semantic
 
 
-class WarehouseMissingError(RuntimeError):
+class WarehouseMissingError(WarehouseUnavailableError):
     """There is no warehouse file yet (run `make run` or `python -m etl load`)."""
 
 
