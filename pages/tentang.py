@@ -4,7 +4,7 @@ import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import t
-from lentera.warehouse import beranda
+from lentera.warehouse import beranda, measures
 from lentera.warehouse.methods import method_topics
 from lentera.web import ui
 
@@ -84,6 +84,15 @@ for name, fmt_kwargs in (
 ):
     st.subheader(t(f"tentang.method_{name}_heading"))
     st.markdown(t(f"tentang.method_{name}_body", **fmt_kwargs))
+
+# Every published measure, documented beside its one definition in the semantic layer.
+st.subheader(t("tentang.measures_heading"))
+st.caption(t("tentang.measures_intro"))
+for measure in measures.all_measures():
+    with st.expander(measure.get("name")):
+        st.markdown(t("tentang.measure_body", definition=measure.get("definition"),
+                      base=measure.get("base"), caveats=measure.get("caveats"),
+                      unit=measure.unit, name=measure.name))
 
 # Each dashboard's own methods, written once beside its queries (METHODS in lentera/<module>.py).
 for heading, pairs in method_topics():
