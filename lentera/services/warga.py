@@ -16,13 +16,15 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 
 from lentera.core import config, forms
+from lentera.core.errors import WarehouseUnavailableError
 from lentera.core.i18n import t
 from lentera.core.tickets import normalize_ticket
 from lentera.store import photos, ratelimit, submissions
-from lentera.warehouse import geo
+from lentera.warehouse import geo, musrenbang
 
 LOCAL_TZ = ZoneInfo(submissions.LOCAL_TZ)
 PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
@@ -223,23 +225,12 @@ SIMILAR_SCHEMA = {"id_usulan": pl.String, "usulan": pl.String, "nama_desa": pl.S
 def _warehouse_similar(lat: float, lng: float, text: str, radius_m: float) -> pl.DataFrame:
     """Warehouse proposals from `musrenbang.similar_nearby`; empty without it or a warehouse."""
     try:
-        from lentera.warehouse import musrenbang
         found = musrenbang.similar_nearby(lat, lng, text, radius_m=radius_m)
-    except Exception:  # noqa: BLE001 — no warehouse (or no musrenbang module) means no matches
+    except (WarehouseUnavailableError, duckdb.Error):  # no warehouse: only the store's proposals
         return pl.DataFrame(schema=SIMILAR_SCHEMA)
     return found.with_columns(pl.lit(False).alias("warga"),
                               pl.lit(None, dtype=pl.Int32).alias("support_count")
                               ).select([pl.col(c).cast(tp) for c, tp in SIMILAR_SCHEMA.items()])
-
-
-def _similarity(a: str, b: str) -> float:
-    try:
-        from lentera.warehouse.musrenbang import similarity
-    except ImportError:
-        words = lambda s: {w for w in s.lower().split() if len(w) > 2}  # noqa: E731
-        x, y = words(a), words(b)
-        return len(x & y) / len(x | y) if x | y else 0.0
-    return similarity(a, b)
 
 
 def _live_similar(lat: float, lng: float, text: str, kode_desa: str | None,
@@ -261,7 +252,7 @@ def _live_similar(lat: float, lng: float, text: str, kode_desa: str | None,
     c_lat, c_lng = near["lat"].fill_null(lat).to_numpy(), near["lng"].fill_null(lng).to_numpy()
     dist = geo.haversine_m(lat, lng, c_lat, c_lng)
     # The box keeps a handful of rows, so a per-row similarity here is cheap.
-    sim = [_similarity(text, u or "") for u in near["usulan"].to_list()]
+    sim = [musrenbang.similarity(text, u or "") for u in near["usulan"].to_list()]
     out = near.with_columns(pl.Series("jarak_m", dist, dtype=pl.Float64),
                             pl.Series("kemiripan", sim, dtype=pl.Float64),
                             pl.lit(True).alias("warga"))
@@ -279,10 +270,7 @@ def similar_proposals(text: str, kode_desa: str | None, lat: float | None = None
             return pl.DataFrame(schema=SIMILAR_SCHEMA)
         lat, lng = centre
         radius = RADIUS_DESA_M
-    try:
-        from lentera.warehouse.musrenbang import DEFAULT_MIN_SIMILARITY as min_sim
-    except ImportError:
-        min_sim = 0.5
+    min_sim = musrenbang.DEFAULT_MIN_SIMILARITY
     frames = [_warehouse_similar(lat, lng, text, radius),
               _live_similar(lat, lng, text, kode_desa, radius, min_sim)]
     return (pl.concat(frames, how="vertical")
