@@ -5,8 +5,8 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.warehouse import beranda, measures
-from lentera.warehouse.methods import method_topics
 from lentera.web import ui
+from lentera.web.methods import method_topics
 
 region = config.region()
 ui.page_header(t("pages.tentang"), t("tentang.intro"))

@@ -1,4 +1,5 @@
-"""Every measure's method, collected once from the dashboard modules for the Tentang page."""
+"""The methods that are not measures (how search, ranking or routing work), collected from the
+modules that define them for the Tentang page; measures document themselves in semantic.sql."""
 
 from __future__ import annotations
 
@@ -20,10 +21,7 @@ def method_topics() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(topic heading key, [(title key, body key), …]), …] for modules that define METHODS."""
     out = []
     for module_name, heading in TOPICS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
+        module = importlib.import_module(module_name)
         pairs = list(getattr(module, "METHODS", []) or [])
         if pairs:
             out.append((heading, pairs))
