@@ -25,6 +25,22 @@ CREATE OR REPLACE MACRO rasio(pembilang, penyebut) AS
 
 -- ==== anggaran (budget) =======================================================================
 
+-- measure: serapan
+-- unit: rasio (ditampilkan sebagai persen)
+-- id.name: Serapan anggaran
+-- en.name: Budget absorption
+-- id.definition: Realisasi dibagi pagu: berapa bagian dari anggaran yang sudah dibelanjakan
+--   (atau, untuk pendapatan, sudah diterima). Kosong bila pagu nol.
+-- en.definition: Realisation divided by the pagu: the share of the budget already spent (or,
+--   for revenue, already received). Empty when the pagu is zero.
+-- id.base: Realisasi kumulatif sejak Januari sampai bulan yang dipilih, dibandingkan dengan pagu
+--   efektif tahun yang sama (pagu perubahan bila tahun itu punya APBD-P, selain itu pagu murni).
+-- en.base: Cumulative realisation from January to the chosen month, against the effective pagu
+--   of the same year (the revised pagu when the year has an APBD-P, else the original one).
+-- id.caveats: Realisasi yang tidak punya baris pagu tetap dihitung pada tingkat kabupaten.
+-- en.caveats: Realisation without a matching pagu line still counts at the kabupaten level.
+CREATE OR REPLACE MACRO serapan(realisasi, pagu) AS rasio(realisasi, pagu);
+
 -- ==== sla (complaints and permits) ============================================================
 
 -- ==== musrenbang ==============================================================================
