@@ -185,7 +185,9 @@ def sweep_orphans(older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict[str,
 
     Only files older than `older_than` are deleted, so a submission in flight is never touched.
     """
-    from lentera.store import submissions  # the store imports this module; import here, not at the top
+    from lentera.store import (
+        submissions,  # the store imports this module; import here, not at the top
+    )
 
     referenced = submissions.referenced_photo_names()
     root = uploads_root()
