@@ -4,8 +4,7 @@ import streamlit as st
 
 from lentera.core import config
 from lentera.core.i18n import t
-from lentera.store import auth
-from lentera.web import ui
+from lentera.web import session, ui
 
 st.set_page_config(
     page_title=t("common.app_title", region=config.region().nama),
@@ -43,11 +42,11 @@ pages = {
                 url_path="tentang"),
     ],
     # Officials' pages exist in the menu (and by URL) only for a signed-in role that may use
-    # them; each page checks the role again at its top (lentera.store.auth.require).
+    # them; each page checks the role again at its top (lentera.web.session.require).
     t("common.section_officials"): [
         *[st.Page(f"pages/{name}.py", title=t(f"pages.{name}"), icon=icon,
                   url_path=name.replace("_", "-"))
-          for petugas in [auth.current_user()]  # one store read per run
+          for petugas in [session.current_user()]  # one store read per run
           for name, icon in (("tinjauan", ":material/event_note:"),
                              ("verifikasi", ":material/fact_check:"),
                              ("tindak_lanjut", ":material/assignment_turned_in:"),

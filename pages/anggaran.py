@@ -7,18 +7,21 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.warehouse import anggaran, musrenbang
-from lentera.web import cite, ui
+from lentera.web import cite, ui, url
 from lentera.web.chart import PALETTE, chart, rows_controls
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()
 
 
+PAGE = "anggaran"
+
+
 def _go_to(dim: str | None = None, path: str | None = None) -> None:
     # Callback: move the drill to (dim, path); the URL carries it so a copied link reopens it.
     if dim is not None:
-        st.session_state["dim"] = dim
-    ui.qp_set(path=path or None)
+        st.session_state[url.key_of(PAGE, "dim")] = dim
+    url.put(PAGE, "path", path or "", default="")
 
 
 def _rupiah_col(frame: pl.DataFrame, col: str) -> list[str]:
@@ -41,15 +44,14 @@ if years.is_empty():
 tahun_opts = years["tahun"].to_list()
 c_tahun, c_tahap = st.columns(2)
 # A new year starts at its own effective stage (perubahan when it has one), not the last pick.
-tahun = c_tahun.selectbox(t("anggaran.filter_tahun"), tahun_opts, index=len(tahun_opts) - 1,
-                          key="tahun", bind="query-params",
-                          on_change=lambda: st.session_state.pop("tahap", None))
+tahun = url.choice(PAGE, "tahun", tahun_opts, default=tahun_opts[-1],
+                   label=t("anggaran.filter_tahun"), where=c_tahun,
+                   on_change=lambda: url.forget(PAGE, "tahap"))
 info = years.filter(pl.col("tahun") == tahun).row(0, named=True)
 tahap_opts = [s for s in anggaran.TAHAP if info[f"ada_{s}"]]
-tahap = c_tahap.segmented_control(
-    t("anggaran.filter_tahap"), tahap_opts, default=info["tahap_efektif"], required=True,
-    format_func=lambda s: t(f"anggaran.tahap_{s}"), key="tahap", bind="query-params",
-) or info["tahap_efektif"]
+tahap = url.choice(PAGE, "tahap", tahap_opts, default=info["tahap_efektif"],
+                   label=t("anggaran.filter_tahap"), kind="segmented_control", where=c_tahap,
+                   format_func=lambda s: t(f"anggaran.tahap_{s}"))
 bulan = info["bulan_terakhir"]
 freshness = ui.freshness(year=tahun, month=bulan) if bulan else ""
 if bulan:
@@ -166,18 +168,16 @@ else:
 
 # ---- drill-down ------------------------------------------------------------------------------
 st.subheader(t("anggaran.h_rincian"))
-dim = st.segmented_control(
-    t("anggaran.dim_label"), anggaran.DIMENSI, default="akun", required=True,
-    format_func=lambda d: t(f"anggaran.dim_{d}"), key="dim", bind="query-params",
-    on_change=lambda: ui.qp_set(path=None),
-) or "akun"
-path = anggaran.valid_path(dim, ui.qp_get("path", ""))
+dim = url.choice(PAGE, "dim", anggaran.DIMENSI, default="akun", label=t("anggaran.dim_label"),
+                 kind="segmented_control", format_func=lambda d: t(f"anggaran.dim_{d}"),
+                 on_change=lambda: url.put(PAGE, "path", "", default=""))
+path = anggaran.valid_path(dim, url.get(PAGE, "path", ""))
 nodes = ui.cached(anggaran.rincian, tahun=tahun, tahap=tahap, dim=dim, path=path)
 if nodes.is_empty() and path:
     # An unknown node (a link from another year, a typo): back to the top, never a traceback.
     path = ""
-    ui.qp_set(path=None)
     nodes = ui.cached(anggaran.rincian, tahun=tahun, tahap=tahap, dim=dim, path=path)
+url.put(PAGE, "path", path, default="")
 crumbs = ui.cached(anggaran.jejak, tahun=tahun, dim=dim, path=path)
 
 st.caption(t("anggaran.jejak_label"))
@@ -249,8 +249,8 @@ else:
 
 # ---- search ----------------------------------------------------------------------------------
 st.subheader(t("anggaran.h_cari"))
-q = st.text_input(t("anggaran.cari_label"), key="q", bind="query-params",
-                  placeholder=t("anggaran.cari_placeholder"), max_chars=200)
+q = url.text(PAGE, "q", label=t("anggaran.cari_label"), placeholder=t("anggaran.cari_placeholder"),
+             max_chars=200)
 if anggaran.kata_cari(q):
     hits = ui.cached(anggaran.cari, tahun=tahun, tahap=tahap, q=q)
     if hits.is_empty():

@@ -6,7 +6,7 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import get_lang, t
 from lentera.warehouse import catalog, db
-from lentera.web import cite, ui
+from lentera.web import cite, ui, url
 from lentera.web.chart import rows_controls
 
 ui.page_header(t("pages.data"), t("pages.data_intro"))
@@ -42,14 +42,11 @@ if pkg:
 # ---- one dataset -------------------------------------------------------------------------
 LIVE = "laporan_warga"
 options = [*catalog.DATASETS, LIVE]
-# The URL carries the dataset's name (bind="query-params" would carry its translated label).
-name = ui.qp_get("dataset", options[0], allowed=options)
-name = st.selectbox(
-    t("data.pick_dataset"), options, index=options.index(name), key="dataset_pick",
-    format_func=lambda n: t("data.ds_laporan_warga") if n == LIVE
-    else catalog.DATASETS[n].title(lang),
-) or options[0]
-ui.qp_set(dataset=name)
+# The URL carries the dataset's name, not its translated title.
+name = url.choice("data", "dataset", options, default=options[0], label=t("data.pick_dataset"),
+                  omit_default=False,
+                  format_func=lambda n: t("data.ds_laporan_warga") if n == LIVE
+                  else catalog.DATASETS[n].title(lang))
 
 if name == LIVE:
     from lentera.store import submissions

@@ -6,10 +6,10 @@ from lentera.core import forms
 from lentera.core.i18n import get_lang, t
 from lentera.services import petugas
 from lentera.store import auth, submissions
-from lentera.web import ui
+from lentera.web import session, ui
 
 ui.page_header(t("pages.loket"), t("pages.loket_intro"))
-auth.require("loket")  # before any form: a URL never bypasses the role check
+session.require("loket")  # before any form: a URL never bypasses the role check
 
 issued = st.session_state.get("loket_issued")
 if issued:
@@ -46,6 +46,6 @@ if go:
         for message in forms.messages(exc.errors).values():
             st.error(message, icon=":material/error:")
     except (petugas.PetugasError, auth.AuthError) as exc:
-        st.error(t("petugas.err_refused", why=str(exc)), icon=":material/block:")
+        ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
     else:
         st.rerun()

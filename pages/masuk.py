@@ -6,17 +6,17 @@ import streamlit as st
 
 from lentera.core.i18n import t
 from lentera.store import auth, submissions
-from lentera.web import ui
+from lentera.web import session, ui
 
 ui.page_header(t("petugas.masuk"), t("petugas.masuk_intro"))
 
-user = auth.current_user()
+user = session.current_user()
 if user is not None:
     st.success(t("petugas.signed_in_as", user=user.username,
                  role=t(f"petugas.role_{user.role}")), icon=":material/verified_user:")
     if st.button(t("petugas.sign_out"), icon=":material/logout:", key="petugas_sign_out"):
         auth.sign_out(st.session_state)
-        if auth.oidc_configured():
+        if session.oidc_configured():
             st.logout()
         st.rerun()
     st.stop()
@@ -40,6 +40,6 @@ if submitted:
         auth.start_session(st.session_state, signed_in)
         st.rerun()
 
-if auth.oidc_configured():
+if session.oidc_configured():
     st.divider()
     st.button(t("petugas.sso"), on_click=st.login, icon=":material/badge:")

@@ -10,11 +10,12 @@ from lentera.core import fmt
 from lentera.core.i18n import t
 from lentera.figures import maps
 from lentera.warehouse import musrenbang
-from lentera.web import chart, cite, ui
+from lentera.web import chart, cite, ui, url
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
 ui.require_warehouse()
 
+PAGE = "musrenbang"
 opts = ui.cached(musrenbang.filter_options)
 
 
@@ -29,13 +30,6 @@ def _label(prefix: str, labels: dict | None = None):
     return show
 
 
-def _from_url(key: str, options: list, default):
-    """Seed a widget's state from the URL once (raw values, so links work in any language)."""
-    if key not in st.session_state:
-        st.session_state[key] = ui.qp_get(key, default, allowed=options)
-    return options
-
-
 # --- filters (every one bound to the URL: a copied link reopens the same view) ---------------
 _active = sum(1 for k in ("tahun", "status", "sumber", "kecamatan", "bidang", "opd")
               if st.query_params.get(k))
@@ -43,32 +37,25 @@ _active = sum(1 for k in ("tahun", "status", "sumber", "kecamatan", "bidang", "o
 with st.expander(t("musrenbang.filters") + (f" ({_active})" if _active else ""),
                  expanded=bool(_active), icon=":material/filter_list:"):
     c1, c2, c3 = st.columns(3)
-    tahun = c1.selectbox(
-        t("musrenbang.f_tahun"), _from_url("tahun", ["", *[v for v, _ in opts["tahun"]]], ""),
-        format_func=_label("", {}), key="tahun")
-    status = c2.selectbox(
-        t("musrenbang.f_status"), _from_url("status", ["", *musrenbang.STATUSES], ""),
-        format_func=_label("st"), key="status")
-    sumber = c3.selectbox(
-        t("musrenbang.f_sumber"), _from_url("sumber", ["", *musrenbang.SUMBER], ""),
-        format_func=_label("src"), key="sumber")
+    tahun = url.choice(PAGE, "tahun", ["", *[v for v, _ in opts["tahun"]]], default="",
+                       label=t("musrenbang.f_tahun"), format_func=_label("", {}), where=c1)
+    status = url.choice(PAGE, "status", ["", *musrenbang.STATUSES], default="",
+                        label=t("musrenbang.f_status"), format_func=_label("st"), where=c2)
+    sumber = url.choice(PAGE, "sumber", ["", *musrenbang.SUMBER], default="",
+                        label=t("musrenbang.f_sumber"), format_func=_label("src"), where=c3)
     c4, c5, c6 = st.columns(3)
-    kecamatan = c4.selectbox(
-        t("musrenbang.f_kecamatan"),
-        _from_url("kecamatan", ["", *[v for v, _ in opts["kecamatan"]]], ""),
-        format_func=_label("", dict(opts["kecamatan"])), key="kecamatan")
-    bidang = c5.selectbox(
-        t("musrenbang.f_bidang"), _from_url("bidang", ["", *[v for v, _ in opts["bidang"]]], ""),
-        format_func=_label("", {}), key="bidang")
-    opd = c6.selectbox(
-        t("musrenbang.f_opd"), _from_url("opd", ["", *[v for v, _ in opts["opd"]]], ""),
-        format_func=_label("", dict(opts["opd"])), key="opd")
-    radius = st.select_slider(t("musrenbang.radius"), [50, 100, 250, 500, 1000],
-                              value=int(musrenbang.DEFAULT_RADIUS_M), key="radius",
-                              bind="query-params")
+    kecamatan = url.choice(PAGE, "kecamatan", ["", *[v for v, _ in opts["kecamatan"]]],
+                           default="", label=t("musrenbang.f_kecamatan"),
+                           format_func=_label("", dict(opts["kecamatan"])), where=c4)
+    bidang = url.choice(PAGE, "bidang", ["", *[v for v, _ in opts["bidang"]]], default="",
+                        label=t("musrenbang.f_bidang"), format_func=_label("", {}), where=c5)
+    opd = url.choice(PAGE, "opd", ["", *[v for v, _ in opts["opd"]]], default="",
+                     label=t("musrenbang.f_opd"), format_func=_label("", dict(opts["opd"])),
+                     where=c6)
+    radius = url.choice(PAGE, "radius", [50, 100, 250, 500, 1000],
+                        default=int(musrenbang.DEFAULT_RADIUS_M), label=t("musrenbang.radius"),
+                        kind="select_slider")
 
-ui.qp_set(tahun=tahun or None, status=status or None, sumber=sumber or None,
-          kecamatan=kecamatan or None, bidang=bidang or None, opd=opd or None)
 filters = {"tahun": int(tahun) if tahun else None, "status": status or None,
            "sumber": sumber or None, "bidang": bidang or None, "opd": opd or None,
            "kecamatan": kecamatan or None}
@@ -116,10 +103,8 @@ if rows.height == 0:
     st.info(t("musrenbang.none"))
     st.stop()
 
-view = st.segmented_control(t("musrenbang.view"), _from_url("view", ["map", "list"], "map"),
-                            required=True, format_func=lambda v: t(f"musrenbang.view_{v}"),
-                            key="view")
-ui.qp_set(view=None if view == "map" else view)
+view = url.choice(PAGE, "view", ["map", "list"], default="map", label=t("musrenbang.view"),
+                  kind="segmented_control", format_func=lambda v: t(f"musrenbang.view_{v}"))
 
 status_label = {s: t(f"musrenbang.st_{s}") for s in musrenbang.STATUSES}
 stage_label = {s: t(f"musrenbang.st_{s}") for s in musrenbang.STAGES}
@@ -214,13 +199,10 @@ fig.update_layout(height=360, yaxis_title=None)
 chart.chart(fig, fun.drop("tahap_teks"), name="usulan_alur", key="funnel",
             caption=t("musrenbang.pipeline_caption"))
 
-by = st.segmented_control(
-    t("musrenbang.pipeline_by"),
-    _from_url("rincian", ["nama_kecamatan", "bidang_urusan"], "nama_kecamatan"),
-    required=True, key="rincian",
-    format_func=lambda v: t("musrenbang.by_kecamatan") if v == "nama_kecamatan"
-    else t("musrenbang.by_bidang"))
-ui.qp_set(rincian=None if by == "nama_kecamatan" else by)
+by = url.choice(PAGE, "rincian", ["nama_kecamatan", "bidang_urusan"], default="nama_kecamatan",
+                label=t("musrenbang.pipeline_by"), kind="segmented_control",
+                format_func=lambda v: t("musrenbang.by_kecamatan") if v == "nama_kecamatan"
+                else t("musrenbang.by_bidang"))
 mix = musrenbang.stage_mix_by(rows, by)
 fig = go.Figure()
 for i, stage in enumerate(musrenbang.STAGES):

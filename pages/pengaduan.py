@@ -9,7 +9,7 @@ from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
-from lentera.web import chart, cite, ui
+from lentera.web import chart, cite, ui, url
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
 ui.require_warehouse()
@@ -75,11 +75,8 @@ if r["rahasia"]:
 # -- volume over time ---------------------------------------------------------------------------
 st.subheader(t("pengaduan.volume_title"))
 per_opts = list(pengaduan.PER_VOLUME)
-if "pengaduan_per" not in st.session_state:
-    st.session_state["pengaduan_per"] = ui.qp_get("per", "kategori", allowed=per_opts)
-per = st.segmented_control(t("pengaduan.per"), per_opts, key="pengaduan_per",
-                           format_func=lambda v: t(f"pengaduan.per_{v}")) or "kategori"
-ui.qp_set(per=None if per == "kategori" else per)
+per = url.choice("pengaduan", "per", per_opts, default="kategori", label=t("pengaduan.per"),
+                 kind="segmented_control", format_func=lambda v: t(f"pengaduan.per_{v}"))
 vol = ui.cached(pengaduan.per_bulan, per=per, **filters)
 fig = go.Figure()
 for i, (grp, rows) in enumerate(vol.group_by("kelompok", maintain_order=True)):
@@ -100,13 +97,9 @@ chart.chart(fig, alur, name="pengaduan-alur", key="pengaduan_chart_alur")
 
 # -- speed per stage, by category or OPD ------------------------------------------------------
 st.subheader(t("pengaduan.tahap_title"))
-if "pengaduan_tahap_per" not in st.session_state:
-    st.session_state["pengaduan_tahap_per"] = ui.qp_get("tahap_per", "kategori",
-                                                         allowed=pengaduan.PER_TAHAP)
-tahap_per = st.segmented_control(t("pengaduan.per"), list(pengaduan.PER_TAHAP),
-                                 key="pengaduan_tahap_per",
-                                 format_func=lambda v: t(f"pengaduan.per_{v}")) or "kategori"
-ui.qp_set(tahap_per=None if tahap_per == "kategori" else tahap_per)
+tahap_per = url.choice("pengaduan", "tahap_per", list(pengaduan.PER_TAHAP), default="kategori",
+                       label=t("pengaduan.per"), kind="segmented_control",
+                       format_func=lambda v: t(f"pengaduan.per_{v}"))
 tahap = ui.cached(pengaduan.waktu_tahap, per=tahap_per, **filters)
 cukup = tahap.filter(pl.col("cukup"))
 sedikit = tahap.filter(~pl.col("cukup"))

@@ -7,7 +7,7 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.warehouse import perizinan
-from lentera.web import chart, cite, ui
+from lentera.web import chart, cite, ui, url
 
 ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
 ui.require_warehouse()
@@ -44,11 +44,8 @@ per_layanan = ui.cached(perizinan.per_kelompok, per="layanan", **filters)
 with st.container(border=True):
     st.subheader(t("perizinan.tanya_title"))
     services = per_layanan["kelompok"].to_list()
-    if "perizinan_tanya" not in st.session_state:
-        st.session_state["perizinan_tanya"] = ui.qp_get("tanya", layanan or services[0],
-                                                        allowed=services)
-    tanya = st.selectbox(t("perizinan.tanya_pilih"), services, key="perizinan_tanya")
-    ui.qp_set(tanya=tanya)
+    tanya = url.choice("perizinan", "tanya", services, default=layanan or services[0],
+                       label=t("perizinan.tanya_pilih"), omit_default=False)
     est = perizinan.perkiraan(per_layanan, tanya)
     if est is not None:
         target = fmt.number(est["target"]) if est["target"] is not None else "–"

@@ -6,11 +6,10 @@ import streamlit as st
 from lentera.core import fmt
 from lentera.core.i18n import get_lang, t
 from lentera.services import tinjauan
-from lentera.store import auth
-from lentera.web import chart, ui
+from lentera.web import chart, session, ui, url
 
 ui.page_header(t("pages.tinjauan"), t("pages.tinjauan_intro"))
-auth.require("tinjauan")  # before any data: a URL never bypasses the role check
+session.require("tinjauan")  # before any data: a URL never bypasses the role check
 ui.require_warehouse()
 
 latest = tinjauan.latest_week()
@@ -19,9 +18,7 @@ year, week = latest
 for _ in range(26):
     weeks.append(f"{year}-W{week:02d}")
     year, week = tinjauan.previous_week(year, week)
-chosen = ui.qp_get("minggu", weeks[0], allowed=weeks)
-label = st.selectbox(t("petugas.week"), weeks, index=weeks.index(chosen), key="tinjauan_week")
-ui.qp_set(minggu=None if label == weeks[0] else label)
+label = url.choice("tinjauan", "minggu", weeks, default=weeks[0], label=t("petugas.week"))
 year, week = int(label[:4]), int(label[-2:])
 
 data = tinjauan.review(year, week)

@@ -249,22 +249,22 @@ def test_page_year_and_stage_change_the_numbers(warehouse_env, wh):
     at = _page(warehouse_env)
     assert not at.exception
     years = anggaran.tahun_anggaran()
-    assert at.selectbox(key="tahun").value == years["tahun"].max()
+    assert at.selectbox(key="anggaran.tahun").value == years["tahun"].max()
     before = _metric(at, "Belanja")
-    at.selectbox(key="tahun").set_value(years["tahun"][0]).run()
+    at.selectbox(key="anggaran.tahun").set_value(years["tahun"][0]).run()
     assert not at.exception and _metric(at, "Belanja") != before
     with_both = years.filter(years["ada_perubahan"] & years["ada_murni"])
     if with_both.height:
-        at.selectbox(key="tahun").set_value(with_both["tahun"][0]).run()
+        at.selectbox(key="anggaran.tahun").set_value(with_both["tahun"][0]).run()
         captions = " ".join(c.value for c in at.caption)
-        at.segmented_control(key="tahap").set_value("murni").run()
+        at.segmented_control(key="anggaran.tahap").set_value("murni").run()
         assert not at.exception
         assert " ".join(c.value for c in at.caption) != captions
 
 
 def test_page_drill_and_url_reopen(warehouse_env):
     at = _page(warehouse_env)
-    tahun, tahap = at.selectbox(key="tahun").value, at.segmented_control(key="tahap").value
+    tahun, tahap = at.selectbox(key="anggaran.tahun").value, at.segmented_control(key="anggaran.tahap").value
     box = at.selectbox(key="anak_akun_")
     at = box.set_value("5").run()
     assert not at.exception
@@ -291,9 +291,9 @@ def test_page_drill_and_url_reopen(warehouse_env):
 
 def test_page_org_drill_and_search(warehouse_env, wh):
     at = _page(warehouse_env)
-    at = at.segmented_control(key="dim").set_value("org").run()
+    at = at.segmented_control(key="anggaran.dim").set_value("org").run()
     assert not at.exception
-    tahun, tahap = at.selectbox(key="tahun").value, at.segmented_control(key="tahap").value
+    tahun, tahap = at.selectbox(key="anggaran.tahun").value, at.segmented_control(key="anggaran.tahap").value
     first = anggaran.rincian(tahun, tahap, "org", "")["path"][0]
     at = at.selectbox(key="anak_org_").set_value(first).run()
     shown = _rincian(at).iloc[:, 0].tolist()
@@ -302,7 +302,7 @@ def test_page_org_drill_and_search(warehouse_env, wh):
                   "AND nama_sub_kegiatan IS NOT NULL ORDER BY pagu DESC LIMIT 1",
                   params={"t": tahun}).fetchall()[0][0]
     word = max(re.findall(r"\w+", nama), key=len)
-    at = at.text_input(key="q").set_value(word).run()
+    at = at.text_input(key="anggaran.q").set_value(word).run()
     assert not at.exception
     hits = _table(at, "Jenis", "Kode")
     assert len(hits) == anggaran.cari(tahun, tahap, word).height > 0
@@ -327,7 +327,7 @@ def test_funded_sub_kegiatan_links_to_its_proposals(warehouse_env):
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update(tahun=str(row["tahun"]), path=f"{row['skpd']}:{row['sub']}")
     # AppTest does not fill widgets bound to the URL: set the dimension's widget state directly
-    at.session_state["dim"] = "org"
+    at.session_state["anggaran.dim"] = "org"
     at.switch_page("pages/anggaran.py")
     at.run()
     assert not at.exception

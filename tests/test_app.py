@@ -255,3 +255,62 @@ def test_pengaduan_shows_the_public_weekly_digest(warehouse_env):
     assert t("petugas.digest_title", lang="id") in texts(at.subheader)
     assert t("petugas.digest_body", lang="id", n=fmt.number(digest["total"], lang="id")) in texts(
         at.markdown)
+
+
+def switch(at: AppTest, page: str) -> None:
+    """Switch page as the browser's menu does: the menu link drops the URL's parameters."""
+    at.query_params.clear()
+    at.switch_page(page).run()
+
+
+def test_filters_are_kept_per_page_across_page_switches(warehouse_env):
+    """Anggaran → Musrenbang → Anggaran in one session: no exception, each page keeps its values.
+
+    `tahun` is an int on Anggaran and a string on Musrenbang; they live under namespaced keys.
+    """
+    from lentera.warehouse import anggaran
+    from lentera.warehouse import musrenbang as musrenbang_q
+
+    years = anggaran.tahun_anggaran()["tahun"].to_list()
+    at = run_app("pages/anggaran.py", "id")
+    at.selectbox(key="anggaran.tahun").set_value(years[0]).run()
+    at.segmented_control(key="anggaran.dim").set_value("org").run()
+    assert not at.exception, at.exception
+    assert at.query_params["dim"] in ("org", ["org"])
+
+    m_years = [v for v, _ in musrenbang_q.filter_options()["tahun"]]
+    switch(at, "pages/musrenbang.py")
+    assert not at.exception, at.exception
+    at.selectbox(key="musrenbang.tahun").set_value(m_years[0]).run()
+    assert not at.exception, at.exception
+
+    switch(at, "pages/anggaran.py")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="anggaran.tahun").value == years[0]
+    assert at.segmented_control(key="anggaran.dim").value == "org"
+
+    switch(at, "pages/musrenbang.py")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="musrenbang.tahun").value == m_years[0]
+
+
+@pytest.mark.parametrize("query", [{"dim": "Office and programme"}, {"dim": "xx", "tahun": "abc"},
+                                   {"tahap": "nope", "path": "9.9.9.9"}])
+def test_anggaran_ignores_bad_or_label_valued_url(warehouse_env, query):
+    """An old label-valued link or a bad value falls back to the default, never a traceback."""
+    at = run_app("pages/anggaran.py", "en", **query)
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="anggaran.dim").value == "akun"
+
+
+def test_anggaran_url_values_are_codes_in_any_language(warehouse_env):
+    """A link made in English carries codes (`dim=org`) and opens the same view in Indonesian."""
+    from lentera.warehouse import anggaran
+
+    first = anggaran.tahun_anggaran()["tahun"].to_list()[0]
+    at = run_app("pages/anggaran.py", "en", dim="org", tahun=str(first))
+    assert at.segmented_control(key="anggaran.dim").value == "org"
+    assert at.query_params["dim"] in ("org", ["org"])
+    at = run_app("pages/anggaran.py", "id", dim="org", tahun=str(first))
+    assert at.segmented_control(key="anggaran.dim").value == "org"
+    assert at.selectbox(key="anggaran.tahun").value == first

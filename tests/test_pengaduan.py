@@ -144,7 +144,7 @@ def test_apptest_filters_change_the_numbers(env):
     assert not at.exception
     total = at.metric[0].value
     assert at.get("deck_gl_json_chart")
-    at.selectbox(key="pengaduan_kategori").select(KATEGORI).run()
+    at.selectbox(key="pengaduan.kategori").select(KATEGORI).run()
     assert not at.exception
     assert at.metric[0].value != total
     assert at.query_params["kategori"] in (KATEGORI, [KATEGORI])

@@ -102,7 +102,7 @@ def test_apptest_filters_change_the_numbers(env):
     at.run()
     assert not at.exception
     total = at.metric[0].value
-    at.selectbox(key="perizinan_layanan").select(LAYANAN).run()
+    at.selectbox(key="perizinan.layanan").select(LAYANAN).run()
     assert not at.exception
     assert at.metric[0].value != total
     assert any(LAYANAN in m.value for m in at.markdown)

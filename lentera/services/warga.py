@@ -97,14 +97,6 @@ def form_data(state: Mapping, page: str, fields: tuple[str, ...]) -> dict:
 
 # ---------------------------------------------------------------- who is submitting
 
-def session_id() -> str | None:
-    """This browser session's id (Streamlit's), or None outside a script run."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else None
-
-
 def address_from(ip: str | None, headers: Mapping[str, str] | None, trust_proxy: bool) -> str | None:
     """The client address: the socket's, or behind a trusted proxy the last X-Forwarded-For hop."""
     if trust_proxy and headers:
@@ -117,19 +109,6 @@ def address_from(ip: str | None, headers: Mapping[str, str] | None, trust_proxy:
         if real:
             return real.strip()
     return ip or None
-
-
-def client_address() -> str | None:
-    """The visitor's address for the rate limit (None on localhost or outside a request)."""
-    import streamlit as st
-
-    try:
-        ip = st.context.ip_address
-        headers = dict(st.context.headers) if st.context.headers is not None else {}
-    except (AttributeError, RuntimeError):
-        return None
-    trust = config.trust_proxy()
-    return address_from(ip, headers, trust)
 
 
 # ---------------------------------------------------------------- submitting

@@ -23,8 +23,10 @@ import duckdb
 import streamlit as st
 
 from lentera.core import config, fmt
+from lentera.core.errors import LenteraError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
 from lentera.warehouse import db
+from lentera.web import url
 
 LANG_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
 CACHE_TTL_SECONDS = 600
@@ -200,21 +202,24 @@ def qp_set(**values: Any) -> None:
 
 
 def filter_select(ns: str, name: str, options: Iterable[tuple[Any, str]], default=None, cast=str):
-    """A filter selectbox seeded from the URL and mirrored back into it, with raw values (not
-    translated labels) in the URL so a link survives a language switch; "" means all.
+    """A filter selectbox bound to the URL through `lentera.web.url` (codes, not labels); "" = all.
 
-    Label `t("<ns>.f_<name>")`, the "all" choice `t("<ns>.semua")`, widget key `<ns>_<name>`.
+    Label `t("<ns>.f_<name>")`, the "all" choice `t("<ns>.semua")`, widget key `<ns>.<name>`.
     """
     options = list(options)
     values = [cast(v) for v, _ in options]
     labels = {cast(v): label for v, label in options}
-    key = f"{ns}_{name}"
-    if key not in st.session_state:
-        # "" = all: a None value would show Streamlit's empty placeholder instead of "Semua"
-        st.session_state[key] = qp_get(name, default if default in values else None,
-                                       allowed=values) or ""
-    choice = st.selectbox(t(f"{ns}.f_{name}"), ["", *values], key=key,
-                          format_func=lambda v: t(f"{ns}.semua") if v == "" else labels[v])
-    choice = None if choice == "" else choice
-    qp_set(**{name: choice})
-    return choice
+    choice = url.choice(ns, name, ["", *values], default=default if default in values else "",
+                        label=t(f"{ns}.f_{name}"), omit_default=False,
+                        format_func=lambda v: t(f"{ns}.semua") if v == "" else labels[v])
+    return None if choice == "" else choice
+
+
+def show_error(exc: BaseException, *, key: str | None = None, icon: str = ":material/error:") -> None:
+    """The one place an error becomes a visitor's message: translated, never `str(exc)`.
+
+    A `LenteraError` says its own message; with `key`, that message is put inside the page's
+    sentence `t(key, why=...)`; any other exception shows the generic "unexpected" message.
+    """
+    message = exc.message() if isinstance(exc, LenteraError) else LenteraError().message()
+    st.error(t(key, why=message) if key else message, icon=icon)

@@ -1,0 +1,197 @@
+"""Screen parts shared by several pages: the officials' queue and case, the citizens' form pieces.
+
+Verifikasi and Tindak lanjut draw the same queue table, case detail, action form and timeline
+(`queue_table`, `pick_ticket`, `case_detail`, `action_form`, `timeline`); Lapor and Usulkan share
+the field error, the start-again reset, the kecamatan/desa pair, the honeypot and the ticket
+receipt (`CitizenForm`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from lentera.core import fmt, forms
+from lentera.core.i18n import t
+from lentera.services import petugas, warga
+from lentera.store import auth
+from lentera.web import ui, url
+
+# ---------------------------------------------------------------- officials' queue
+
+_QUEUE_LABELS = {"nomor_tiket": "col_tiket", "jenis": "col_jenis", "status": "col_status",
+                 "kategori": "col_kategori", "kanal": "col_kanal", "nama_desa": "col_desa",
+                 "sisa_hari_kerja": "col_sisa"}
+
+
+def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame | None:
+    """The labelled queue as a table (oldest first), or an "empty" notice and None."""
+    queue = petugas.labelled(queue_raw, t)
+    if queue.is_empty():
+        st.info(t("petugas.queue_empty"), icon=":material/task_alt:")
+        return None
+    st.caption(t("petugas.queue_count", n=fmt.number(queue.height)))
+    shown = [c for c in columns if c != "masuk"]
+    config: dict[str, Any] = {c: t(f"petugas.{_QUEUE_LABELS[c]}") for c in shown}
+    config["masuk"] = st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY")
+    st.dataframe(
+        queue.select(*[queue["tanggal_masuk"].dt.date().alias("masuk") if c == "masuk" else c
+                       for c in columns]),
+        hide_index=True, width="stretch", column_config=config)
+    return queue
+
+
+def pick_ticket(page: str, queue: pl.DataFrame) -> str:
+    """The ticket picker, bound to `?tiket=` (a ticket not in this queue is ignored)."""
+    tickets = queue["nomor_tiket"].to_list()
+    return url.choice(page, "tiket", tickets, default=tickets[0], label=t("petugas.pick"),
+                      omit_default=False)
+
+
+def case_detail(ticket: str, info: dict, *, place: bool = False) -> None:
+    """The case: ticket, confidentiality note, title, citizen's text (as text), optionally place."""
+    st.subheader(ticket, anchor=False)
+    if info["rahasia"]:
+        st.caption(t("petugas.rahasia"))
+    if info["judul"]:
+        st.markdown(f"**{info['judul']}**")
+    st.text(info["isi"] or "")
+    if place:
+        st.caption(" · ".join(x for x in (info["kategori"], info["nama_desa"],
+                                          info["nama_kecamatan"]) if x))
+
+
+def action_form(page: str, user, ticket: str, info: dict, allowed: Sequence[str], *,
+                horizontal: bool = False,
+                extra: Callable[[str], dict] | None = None) -> None:
+    """Action radio, reason and note form, the act itself and its outcome (toast or message).
+
+    `extra(action)` draws action-specific fields inside the form and returns their keyword
+    arguments for `petugas.act` (the dispose target, the duplicate's ticket).
+    """
+    actions = [a for a in petugas.allowed_actions(user, info["kind"], info["status"])
+               if a in allowed]
+    action = st.radio(t("petugas.action"), actions, format_func=lambda a: t(f"petugas.act_{a}"),
+                      key=f"{page}.action", horizontal=horizontal)
+    with st.form(f"{page}.form", border=True):
+        reason = st.selectbox(t("petugas.reason"), petugas.ACTIONS[action].reasons,
+                              format_func=lambda r: t(f"petugas.r_{r}"), key=f"{page}.reason")
+        more = extra(action) if extra is not None else {}
+        note = st.text_area(t("petugas.note"), max_chars=petugas.MAX_NOTE, key=f"{page}.note")
+        go = st.form_submit_button(t("petugas.submit"), type="primary", icon=":material/send:")
+    if not go:
+        return
+    try:
+        done = petugas.act(st.session_state, ticket, action, reason, note, **more)
+    except (petugas.PetugasError, auth.AuthError) as exc:
+        ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
+        return
+    st.toast(t("petugas.done", ticket=ticket, status=t(f"lacak.status_{done['to_status']}")))
+    url.forget(page, "tiket")
+    st.rerun()
+
+
+def timeline(info: dict, *, reasons: bool = False) -> None:
+    """The case's events, oldest first, folded."""
+    with st.expander(t("petugas.timeline")):
+        for ev in info["timeline"]:
+            st.markdown(f"- {fmt.date(ev['at'].date())} · {t('lacak.status_' + ev['to_status'])}"
+                        + (f" · `{ev['reason_code']}`" if reasons and ev["reason_code"] else "")
+                        + (f" — {ev['public_note']}" if ev["public_note"] else ""))
+
+
+# ---------------------------------------------------------------- citizens' forms
+
+
+class CitizenForm:
+    """The state keys and shared pieces of one citizen form (`lapor` or `usulkan`)."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self.errors_key = f"{page}_errors"
+        self.retry_key = f"{page}_retry_minutes"
+        self.refused_key = f"{page}_refused_file"
+        self.ticket_key = f"{page}_ticket"
+
+    @property
+    def errors(self) -> dict:
+        """The field errors of the last attempt (`{field: message key}`)."""
+        return st.session_state.get(self.errors_key, {})
+
+    def record(self, result: warga.SubmitResult) -> None:
+        """Keep a submit's outcome for the next run: errors, wait, refused file, ticket."""
+        state = st.session_state
+        state[self.errors_key], state[self.retry_key] = result.errors, result.retry_minutes
+        state[self.refused_key] = result.refused_file
+        if result.ok:
+            state[self.ticket_key] = result.ticket
+
+    def start_again(self) -> None:
+        """Callback: forget every field and outcome of this form."""
+        prefix = f"{self.page}_"
+        for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+            del st.session_state[key]
+
+    def field_error(self, field: str) -> None:
+        """The message under a field, when the last attempt refused it."""
+        key = self.errors.get(field)
+        if key:
+            refused = st.session_state.get(self.refused_key) if field == "photos" else None
+            st.error(warga.error_text(key, refused), icon=":material/error:")
+
+    def rate_limited(self) -> None:
+        """The "too many submissions, wait N minutes" message, when the last attempt hit it."""
+        if st.session_state.get(self.retry_key):
+            st.error(t("forms.rate_limited", minutes=st.session_state[self.retry_key]),
+                     icon=":material/hourglass_top:")
+
+    def kecamatan_select(self) -> None:
+        """The kecamatan choice, outside the form so the desa list follows it at once."""
+        kecamatan = warga.kecamatan_labels()
+        st.selectbox(f"{t('forms.label_kecamatan')} *", list(kecamatan), index=None,
+                     format_func=kecamatan.get, key=f"{self.page}_kode_kecamatan",
+                     placeholder=t("lapor.placeholder_choose"), help=t("lapor.kecamatan_help"),
+                     on_change=lambda: st.session_state.pop(f"{self.page}_kode_desa", None))
+        self.field_error("kode_kecamatan")
+
+    def desa_and_location(self, lokasi_hint: str) -> None:
+        """The desa choice (of the chosen kecamatan) and the optional point, with their errors."""
+        desa = warga.desa_labels(st.session_state.get(f"{self.page}_kode_kecamatan"))
+        st.selectbox(f"{t('forms.label_desa')} *", list(desa), index=None, format_func=desa.get,
+                     key=f"{self.page}_kode_desa", placeholder=t("lapor.placeholder_choose"))
+        self.field_error("kode_desa")
+        with st.expander(t("forms.label_lokasi"), expanded=bool(self.errors.get("lat"))):
+            st.caption(lokasi_hint)
+            left, right = st.columns(2)
+            left.text_input(t("lapor.lat"), key=f"{self.page}_lat")
+            right.text_input(t("lapor.lng"), key=f"{self.page}_lng")
+        self.field_error("lat")
+
+    def honeypot(self) -> None:
+        """A field people never open and form-filling robots fill."""
+        with st.expander(t("lapor.robots")):
+            st.caption(t("lapor.robots_note"))
+            st.text_input(t("forms.label_honeypot"), key=f"{self.page}_{forms.HONEYPOT_FIELD}")
+        self.field_error(forms.HONEYPOT_FIELD)
+
+    def receipt(self, ticket: str, *, sent: str, your_ticket: str, track_link: str,
+                copy_hint: str | None = None, track_url_caption: str | None = None) -> None:
+        """The ticket receipt: the number large and copyable, the tracking link and URL."""
+        st.success(sent, icon=":material/check_circle:")
+        st.markdown(your_ticket)
+        st.header(ticket, anchor=False)
+        st.code(ticket, language=None)
+        if copy_hint:
+            st.caption(copy_hint)
+        st.page_link("pages/lacak.py", label=track_link, icon=":material/search:",
+                     query_params={"tiket": ticket})
+        if track_url_caption:
+            st.caption(track_url_caption)
+        st.code(warga.tracking_url(st.context.url, ticket), language=None, wrap_lines=True)
+
+    def start_again_button(self, label: str) -> None:
+        """The "new report" button that clears this form."""
+        st.button(label, key=f"{self.page}_new", on_click=self.start_again, icon=":material/add:")
