@@ -25,9 +25,8 @@ from etl import extract as ex
 from etl.progress import Progress
 from etl.reference import Reference, ReferenceError, reference_of, reference_tables
 from etl.validate import REJECT_SCHEMA, split_duplicates, validate
-from lentera.core import config
+from lentera.core import config, kalender
 from lentera.core.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES, Source
-from lentera.warehouse import sla
 
 # Same columns as etl_rejects: rows that were fixed (swapped lat/lng) or noted (unknown service).
 WARNINGS_TABLE = "etl_warnings"
@@ -390,7 +389,7 @@ def load(raw: Path, db: Path, only: list[str] | None = None, progress: bool = Tr
                     {"v": result.data_version})
         con.unregister("changes_frame")
         # working-day calendar for the SLA queries (national holidays + configured cuti bersama)
-        sla.Calendar.from_reference(_calendar_years(con)).write_table(con)
+        kalender.Calendar.from_reference(_calendar_years(con)).write_table(con)
         con.execute("CHECKPOINT")
         con.close()
         con = None

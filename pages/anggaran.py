@@ -1,14 +1,14 @@
 """Anggaran (TRANS-A): where the money comes from, where it goes, and how fast it is spent."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import t
+from lentera.figures import anggaran as figures
 from lentera.warehouse import anggaran, musrenbang
 from lentera.web import cite, ui, url
-from lentera.web.chart import PALETTE, chart, rows_controls
+from lentera.web.chart import chart, rows_controls
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()
@@ -30,10 +30,6 @@ def _rupiah_col(frame: pl.DataFrame, col: str) -> list[str]:
 
 def _pct_col(frame: pl.DataFrame, col: str) -> list[str]:
     return [fmt.percent(v) for v in frame[col].to_list()]
-
-
-def _miliar(frame: pl.DataFrame, col: str) -> list[float]:
-    return [float(v or 0) / 1e9 for v in frame[col].to_list()]
 
 
 # ---- year and stage --------------------------------------------------------------------------
@@ -108,32 +104,15 @@ if info["ada_murni"] and info["ada_perubahan"]:
             st.caption(t("anggaran.perubahan_caption"))
             for dimensi, title, top in (("skpd", "perubahan_skpd", 12), ("jenis", "perubahan_jenis", 30)):
                 part = ubah.filter(pl.col("dimensi") == dimensi).head(top).reverse()
-                fig = go.Figure(go.Bar(
-                    y=part["nama"].to_list(), x=_miliar(part, "selisih"), orientation="h",
-                    marker_color=[PALETTE[2] if v >= 0 else PALETTE[3] for v in _miliar(part, "selisih")],
-                    hovertext=_rupiah_col(part, "selisih"), hoverinfo="y+text"))
-                fig.update_layout(title=t(f"anggaran.{title}"), height=120 + 26 * part.height,
-                                  xaxis_title=t("anggaran.sumbu_miliar"))
+                fig = figures.perubahan(part, t(f"anggaran.{title}"))
                 chart(fig, ubah.filter(pl.col("dimensi") == dimensi),
                       name=f"anggaran-perubahan-{dimensi}-{tahun}", key=f"perubahan_{dimensi}")
 
 # ---- absorption over the year and laggards ---------------------------------------------------
 st.subheader(t("anggaran.h_serapan"))
 serapan = ui.cached(anggaran.serapan_bulanan)
-fig = go.Figure()
-for i, (th, part) in enumerate(serapan.group_by("tahun", maintain_order=True)):
-    th = th[0]
-    fig.add_trace(go.Scatter(
-        x=[fmt.month_name(m, short=True) for m in part["bulan"]], y=(part["serapan"] * 100).to_list(),
-        name=str(th), mode="lines+markers",
-        line=dict(width=4 if th == tahun else 2, color=PALETTE[i % len(PALETTE)]),
-        opacity=1.0 if th == tahun else 0.6))
 merata = anggaran.garis_merata(12)
-fig.add_trace(go.Scatter(x=[fmt.month_name(m, short=True) for m in merata["bulan"]],
-                         y=(merata["serapan"] * 100).to_list(), name=t("anggaran.garis_merata"),
-                         mode="lines", line=dict(dash="dash", color="#000000", width=1)))
-fig.update_layout(height=380, xaxis_title=t("anggaran.sumbu_bulan"),
-                  yaxis=dict(title=t("anggaran.sumbu_serapan"), ticksuffix="%"))
+fig = figures.serapan_bulanan(serapan, merata, tahun)
 chart(fig, serapan.join(merata.rename({"serapan": "serapan_merata"}), on="bulan", how="left"),
       name="anggaran-serapan-bulanan", key="serapan", caption=t("anggaran.serapan_caption"))
 
@@ -147,13 +126,7 @@ elif lag.is_empty():
     st.success(t("anggaran.tertinggal_none"))
 else:
     top = lag.head(10).reverse()
-    fig = go.Figure(go.Bar(
-        y=top["singkatan"].to_list(), x=[v / 1e9 for v in top["tertinggal"].to_list()],
-        orientation="h", marker_color=PALETTE[3],
-        hovertext=[f"{fmt.rupiah(b)} · {fmt.percent(s)} / {fmt.percent(h)}" for b, s, h in
-                   zip(top["tertinggal"], top["serapan"], top["harapan"], strict=True)],
-        hoverinfo="y+text"))
-    fig.update_layout(height=120 + 28 * top.height, xaxis_title=t("anggaran.tertinggal_sumbu"))
+    fig = figures.tertinggal(top)
     chart(fig, lag, name=f"anggaran-tertinggal-{tahun}-{bulan}", key="tertinggal")
     st.dataframe(
         pl.DataFrame({
@@ -215,18 +188,7 @@ else:
             on_change=lambda: _go_to(path=st.session_state[f"anak_{dim}_{path}"] or path))
     else:
         st.caption(t("anggaran.daun"))
-    fig = go.Figure(go.Treemap(
-        ids=nodes["kode"].to_list(), labels=nodes["label"].to_list(),
-        parents=[""] * nodes.height,
-        values=[max(float(v or 0), 0.0) for v in nodes["pagu"].to_list()],
-        customdata=nodes["path"].to_list(),
-        text=[f"{fmt.rupiah(p)} · {fmt.percent(r)}" for p, r in
-              zip(nodes["pagu"].to_list(), nodes["persen"].to_list(), strict=True)],
-        textinfo="label+text", hoverinfo="label+text",
-        marker=dict(colors=[min((r or 0) * 100, 120) for r in nodes["persen"].to_list()],
-                    colorscale="Cividis", cmin=0, cmax=100, showscale=False),
-    ))
-    fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0))
+    fig = figures.rincian_treemap(nodes)
     download = nodes.select("kode", "nama", "tingkat", "pagu", "realisasi", "persen", "porsi")
     event = chart(fig, download, name=f"anggaran-rincian-{dim}-{tahun}-{tahap}-{path or 'semua'}",
                   key=f"treemap_{dim}_{path}", on_select="rerun",
@@ -278,26 +240,12 @@ if anggaran.kata_cari(q):
 st.subheader(t("anggaran.h_jenis"))
 jenis = ui.cached(anggaran.belanja_per_jenis, tahun=tahun, tahap=tahap)
 jenis_lbl = [t(f"anggaran.jenis_{k}") for k in jenis["kategori"]]
-fig = go.Figure([
-    go.Bar(y=jenis_lbl, x=_miliar(jenis, "pagu"), name=t("anggaran.seri_pagu"), orientation="h",
-           hovertext=_rupiah_col(jenis, "pagu"), hoverinfo="y+text"),
-    go.Bar(y=jenis_lbl, x=_miliar(jenis, "realisasi"), name=t("anggaran.seri_realisasi"),
-           orientation="h", hovertext=_rupiah_col(jenis, "realisasi"), hoverinfo="y+text"),
-])
-fig.update_layout(barmode="group", height=140 + 48 * jenis.height,
-                  yaxis=dict(autorange="reversed"), xaxis_title=t("anggaran.sumbu_miliar"))
+fig = figures.pagu_realisasi(jenis, jenis_lbl)
 chart(fig, jenis, name=f"anggaran-belanja-jenis-{tahun}-{tahap}", key="jenis")
 
 st.subheader(t("anggaran.h_urusan"))
 urusan = ui.cached(anggaran.belanja_per_urusan, tahun=tahun, tahap=tahap)
-fig = go.Figure(go.Bar(
-    y=urusan["nama_bidang"].to_list(), x=_miliar(urusan, "pagu"), orientation="h",
-    marker_color=PALETTE[0],
-    hovertext=[f"{fmt.rupiah(p)} · {fmt.percent(r)}" for p, r in
-               zip(urusan["pagu"].to_list(), urusan["persen"].to_list(), strict=True)],
-    hoverinfo="y+text"))
-fig.update_layout(height=120 + 26 * urusan.height, yaxis=dict(autorange="reversed"),
-                  xaxis_title=t("anggaran.sumbu_miliar"))
+fig = figures.belanja_per_urusan(urusan)
 chart(fig, urusan, name=f"anggaran-belanja-urusan-{tahun}-{tahap}", key="urusan",
       caption=t("anggaran.urusan_caption"))
 
@@ -310,18 +258,10 @@ for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
     part = pend.filter(pl.col("bagian") == bagian)
     if part.is_empty():
         continue
-    fig = go.Figure([
-        go.Bar(y=part["nama"].to_list(), x=_miliar(part, "pagu"), name=t("anggaran.seri_pagu"),
-               orientation="h", hovertext=_rupiah_col(part, "pagu"), hoverinfo="y+text"),
-        go.Bar(y=part["nama"].to_list(), x=_miliar(part, "realisasi"),
-               name=t("anggaran.seri_realisasi"), orientation="h",
-               hovertext=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
-                          zip(part["realisasi"].to_list(), part["persen"].to_list(), strict=True)],
-               hoverinfo="y+text"),
-    ])
-    fig.update_layout(title=t(f"anggaran.pendapatan_{bagian}"), barmode="group",
-                      height=160 + 48 * part.height, yaxis=dict(autorange="reversed"),
-                      xaxis_title=t("anggaran.sumbu_miliar"))
+    fig = figures.pagu_realisasi(
+        part, part["nama"].to_list(), title=t(f"anggaran.pendapatan_{bagian}"), base_height=160,
+        realisasi_hover=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
+                         zip(part["realisasi"].to_list(), part["persen"].to_list(), strict=True)])
     chart(fig, part, name=f"anggaran-pendapatan-{bagian}-{tahun}-{tahap}", key=f"pendapatan_{bagian}")
 
 # ---- glossary --------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ import streamlit as st
 
 from lentera.core import fmt, forms
 from lentera.core.i18n import t
-from lentera.services import warga
-from lentera.store import photos, submissions
+from lentera.services import sla, warga
+from lentera.store import photos
 from lentera.web import components, session, ui
 
 form = components.CitizenForm("lapor")
@@ -30,7 +30,7 @@ if ticket:
                  track_link=t("lapor.track_link"), copy_hint=t("lapor.copy_hint"),
                  track_url_caption=t("lapor.track_url"))
     st.subheader(t("lapor.next_heading"), anchor=False)
-    view = submissions.public_view(ticket) or {}
+    view = sla.public_view(ticket) or {}
     if view.get("target_hari_kerja") and view.get("target_date"):
         st.markdown(t("lapor.next_steps", days=view["target_hari_kerja"],
                       date=fmt.date(view["target_date"])))
@@ -39,13 +39,10 @@ if ticket:
     form.start_again_button(t("lapor.new"))
     st.stop()
 
-st.caption(t("lapor.steps"))
-errors = form.errors
-form.kecamatan_select()
+form.begin(t("lapor.steps"))
 
 with st.form("lapor_form", enter_to_submit=False):
-    if errors:
-        st.error(t("lapor.check_fields"), icon=":material/error:")
+    form.errors_notice(t("lapor.check_fields"))
     kategori = forms.kategori_options()
     st.selectbox(f"{t('forms.label_kategori')} *", kategori, index=None, key="lapor_kategori",
                  placeholder=t("lapor.placeholder_choose"))

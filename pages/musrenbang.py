@@ -9,7 +9,7 @@ import streamlit as st
 from lentera.core import fmt
 from lentera.core.i18n import t
 from lentera.figures import maps
-from lentera.warehouse import musrenbang
+from lentera.warehouse import geo, musrenbang
 from lentera.web import chart, cite, ui, url
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
@@ -154,6 +154,7 @@ if view == "list":
                        key="list_geojson", on_click="ignore", width="stretch")
 else:
     located = rows.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null())
+    shapes = {"desa": geo.shapes("desa"), "kecamatan": geo.shapes("kecamatan")}
     if located.height <= musrenbang.MAP_POINT_LIMIT:
         tip = (f"{t('musrenbang.tip_usulan')}: {{usulan}}\n{t('musrenbang.tip_desa')}: "
                f"{{nama_desa}}, {{nama_kecamatan}}\n{t('musrenbang.tip_status')}: {{status_teks}}"
@@ -166,7 +167,7 @@ else:
             .otherwise(pl.lit("")).alias("dup_teks"),
         ).select("usulan", "nama_desa", "nama_kecamatan", "status", "status_teks", "biaya_teks",
                  "tahun_rkpd", "dup_teks", "duplikat", "lat", "lng")
-        deck = maps.points_deck(pts, tip)
+        deck = maps.points_deck(pts, tip, **shapes)
         caption = t("musrenbang.map_points_caption")
         legend = " · ".join(f"{status_label[s]}" for s in maps.STATUS_RGB)
         caption += "  \n" + t("musrenbang.legend") + legend
@@ -177,7 +178,7 @@ else:
         tip = (f"{t('musrenbang.tip_desa')}: {{nama_desa}}\n{t('musrenbang.tip_kecamatan')}: "
                f"{{nama_kecamatan}}\n{t('musrenbang.tip_jumlah')}: {{jumlah}}\n"
                f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
-        deck = maps.choropleth_deck(agg, tip)
+        deck = maps.choropleth_deck(agg, tip, **shapes)
         caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
     chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
     st.download_button(t("musrenbang.download_geojson"), musrenbang.geojson_bytes(rows),

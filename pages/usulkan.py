@@ -63,13 +63,10 @@ if ticket:
     form.start_again_button(t("usulkan.new"))
     st.stop()
 
-st.caption(t("usulkan.steps"))
-errors = form.errors
-form.kecamatan_select()
+form.begin(t("usulkan.steps"))
 
 with st.form("usulkan_form", enter_to_submit=False):
-    if errors:
-        st.error(t("usulkan.check_fields"), icon=":material/error:")
+    form.errors_notice(t("usulkan.check_fields"))
     st.text_input(f"{t('forms.label_usulan')} *", key="usulkan_usulan", max_chars=forms.USULAN[1])
     st.caption(t("usulkan.usulan_hint", **forms.PARAMS))
     form.field_error("usulan")

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import APP_IDLE, fixture_environ, free_port, start_streamlit, stop_streamlit
 
-from lentera.warehouse.sla import Calendar
+from lentera.core.kalender import Calendar
 
 
 @pytest.fixture(scope="module")

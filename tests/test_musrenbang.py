@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from lentera.core import config
+from lentera.core import config, kalender
 from lentera.core.i18n import has
 from lentera.core.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES
 from lentera.warehouse import geo, musrenbang
@@ -135,6 +135,8 @@ def build_warehouse(path, rows: list[dict]) -> None:
     """, {"s1": S1, "s3": S3})
     con.execute("INSERT INTO meta VALUES ('data_version', $v), ('is_sample', 'true')",
                 {"v": f"crafted-{path.name}"})
+    # the working-day calendar every warehouse carries (the semantic layer's SLA macros bind to it)
+    kalender.Calendar.from_reference(range(2024, 2028)).write_table(con)
     con.close()
 
 
@@ -374,9 +376,11 @@ def test_funnel_equals_independent_sql_on_fixture_sample(warehouse_env, tahun):
 
 def test_map_payload_small_on_fixture_sample(warehouse_env):
     from lentera.figures import maps
+    from lentera.warehouse import geo
+    shapes = {"desa": geo.shapes("desa"), "kecamatan": geo.shapes("kecamatan")}
     rows = musrenbang.usulan_filtered()
     agg = musrenbang.per_desa(rows).with_columns(pl.lit("x").alias("biaya_teks"))
-    assert maps.payload_bytes(maps.choropleth_deck(agg, "{nama_desa}")) < 5_000_000
+    assert maps.payload_bytes(maps.choropleth_deck(agg, "{nama_desa}", **shapes)) < 5_000_000
     pts = rows.head(musrenbang.MAP_POINT_LIMIT).with_columns(
         pl.col("grup_duplikat").is_not_null().alias("duplikat"))
-    assert maps.payload_bytes(maps.points_deck(pts, "{usulan}")) < 5_000_000
+    assert maps.payload_bytes(maps.points_deck(pts, "{usulan}", **shapes)) < 5_000_000

@@ -10,8 +10,8 @@ import pytest
 from conftest import APP, FIXTURE_AS_OF, fixture_environ
 
 from lentera.core import config
+from lentera.core.kalender import Calendar
 from lentera.warehouse import perizinan
-from lentera.warehouse.sla import Calendar
 
 LAYANAN = "KTP Elektronik"
 

@@ -1,4 +1,5 @@
-"""SLA engine: hand-computed working days, targets and pauses; Python and SQL agree."""
+"""SLA clock: hand-computed working days, targets and pauses; the semantic layer's macros agree
+with the Python oracle (tests/sla_oracle.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+import sla_oracle as sla
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sla_oracle import Calendar, CalendarRangeError, CaseSla, case_sla
 
 from lentera.core import schema
-from lentera.warehouse import sla
+from lentera.warehouse import semantic
 from lentera.warehouse.db import sql_text
-from lentera.warehouse.sla import Calendar, CalendarRangeError, CaseSla, case_sla
 
 YEARS = range(2023, 2028)
 D = date
@@ -427,16 +429,20 @@ def _perizinan_frame(extra: int) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def warehouse(cal: Calendar) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse shaped as lentera/schema.py, with the calendar and targets."""
+    """An in-memory warehouse shaped as lentera/schema.py (attached as `w`, like the app's), with
+    the calendar and targets, and the semantic layer installed over it."""
     con = duckdb.connect()
-    _create(con, schema.PENGADUAN)
-    _create(con, schema.PERIZINAN)
-    for name in ("kategori_pengaduan",):
-        con.execute(f"CREATE TABLE {name} ({schema.REFERENCE_TABLES_SQL[name]})")
+    con.execute("ATTACH ':memory:' AS w")
+    con.execute("USE w")
+    for source in schema.SOURCES.values():
+        _create(con, source)
+    for name, cols in {**schema.REFERENCE_TABLES_SQL, **schema.ETL_TABLES_SQL}.items():
+        con.execute(f"CREATE TABLE {name} ({cols})")
     _insert(con, "kategori_pengaduan", sla.targets_pengaduan())
     cal.write_table(con)
     _insert(con, "pengaduan", _pengaduan_frame(400))
     _insert(con, "perizinan", _perizinan_frame(400))
+    semantic.install(con)
     return con
 
 
@@ -525,3 +531,49 @@ def test_calendar_table_matches_numpy_busday_count(cal: Calendar) -> None:
         count = int(np.busday_count(np.datetime64(a, "D") + 1, np.datetime64(b, "D") + 1,
                                     holidays=off))
         assert cal.working_days_between(a, b) == count
+
+
+def test_sql_constants_match_the_oracle(warehouse) -> None:
+    got = warehouse.sql("SELECT batas_verifikasi_hari_kerja(), batas_tindak_lanjut_hari_kerja(), "
+                        "status_berakhir_pengaduan(), status_berakhir_perizinan()").fetchall()[0]
+    assert got == (sla.BATAS_VERIFIKASI_HARI_KERJA, sla.BATAS_TINDAK_LANJUT_HARI_KERJA,
+                   list(sla.STATUS_BERAKHIR_PENGADUAN), list(sla.STATUS_BERAKHIR_PERIZINAN))
+
+
+def test_live_pauses_come_from_events(warehouse, cal: Calendar) -> None:
+    # Mon 3 Nov 2025 received; ditunda Wed 5 → verified again Mon 10 Nov (3 working days paused);
+    # a second pause from Thu 20 Nov still running at as_of Wed 26 Nov (4 more: 21, 24, 25, 26)
+    events = [("LTR-1", datetime(2025, 11, 3, 9), "diterima"),
+              ("LTR-1", datetime(2025, 11, 5, 10), "ditunda"),
+              ("LTR-1", datetime(2025, 11, 10, 8), "diverifikasi"),
+              ("LTR-1", datetime(2025, 11, 20, 14), "ditunda")]
+    as_of = D(2025, 11, 26)
+    paused = (cal.working_days_between(D(2025, 11, 5), D(2025, 11, 10))
+              + cal.working_days_between(D(2025, 11, 20), as_of))
+    assert paused == 7
+    live = pl.DataFrame({"nomor_tiket": ["LTR-1"], "kategori": ["Infrastruktur"],
+                         "status": ["ditunda"], "tanggal_masuk": [datetime(2025, 11, 3, 9)]},
+                        schema={"nomor_tiket": pl.String, "kategori": pl.String,
+                                "status": pl.String, "tanggal_masuk": pl.Datetime("us")})
+    ev = pl.DataFrame(events, orient="row", schema={"nomor_tiket": pl.String,
+                                                    "waktu": pl.Datetime("us"),
+                                                    "status": pl.String})
+    ev = ev.with_row_index("urutan").with_columns(pl.col("urutan").cast(pl.Int64))
+    warehouse.register("_live", live)
+    warehouse.register("_ev", ev)
+    try:
+        warehouse.execute("INSERT INTO pengaduan_live BY NAME SELECT * FROM _live")
+        warehouse.execute("INSERT INTO pengaduan_live_event BY NAME SELECT * FROM _ev")
+        got = warehouse.sql("SELECT hari_ditunda, hari_kotor, hari_kerja, target_date, terbuka "
+                            "FROM sla_pengaduan($a, dengan_gudang := false)",
+                            params={"a": as_of}).fetchall()
+        one = case_sla(D(2025, 11, 3), None, 14, paused, as_of=as_of, cal=cal)
+        gross = cal.working_days_between(D(2025, 11, 3), as_of)
+        assert got == [(paused, gross, one.hari_kerja, one.target_date, True)]
+        # the warehouse and live complaints together: one more row than the warehouse alone
+        n = warehouse.sql("SELECT count(*) FROM sla_pengaduan($a)", params={"a": as_of}).fetchall()[0]
+        assert n[0] == warehouse.sql("SELECT count(*) FROM w.main.pengaduan").fetchall()[0][0] + 1
+    finally:
+        warehouse.execute("DELETE FROM pengaduan_live; DELETE FROM pengaduan_live_event")
+        warehouse.unregister("_live")
+        warehouse.unregister("_ev")

@@ -9,12 +9,12 @@ import zipfile
 import duckdb
 import polars as pl
 import pytest
+import sla_oracle as sla
 from pypdf import PdfReader
 
 from lentera.core import forms
 from lentera.services import petugas, tinjauan
 from lentera.store import auth, submissions
-from lentera.warehouse import sla
 
 PUPR = "1.03.0.00.0.00.01.0000"
 YEAR, WEEK = 2026, 40  # inside the fixture's data (as_of 2026-10-31)

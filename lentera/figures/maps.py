@@ -1,18 +1,22 @@
 """pydeck builders that stand on the project's own boundary layers (work offline; tiles optional).
 
-Builders take frames of already-formatted values and return `pydeck.Deck` objects; tooltips use
-pydeck's `text` form (never `html`) so proposal text is shown as text, not markup.
+Builders take frames of already-formatted values and the boundary shapes (objects with `kode`,
+`nama` and a GeoJSON `geometry`, e.g. lentera.warehouse.geo.shapes) from the caller, and return
+`pydeck.Deck` objects; tooltips use pydeck's `text` form (never `html`) so proposal text is shown
+as text, not markup.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 import pydeck as pdk
 
 from lentera.core import config
-from lentera.warehouse import geo
 
-# Okabe–Ito colours (lentera.web.chart.PALETTE) as RGB, per proposal status.
+# Okabe–Ito colours (lentera.figures.export.PALETTE) as RGB, per proposal status.
 STATUS_RGB = {
     "diusulkan": [86, 180, 233],  # sky blue
     "diverifikasi_kecamatan": [0, 114, 178],  # blue
@@ -38,22 +42,29 @@ def _light(geometry: dict) -> dict:
     return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
 
 
+def feature_collection(items: list[tuple[dict, dict]]) -> dict:
+    """A GeoJSON FeatureCollection from (geometry, properties) pairs."""
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": g, "properties": p} for g, p in items]}
+
+
 def view_state() -> pdk.ViewState:
     """The region's default view (centre and zoom from region.toml)."""
     r = config.region()
     return pdk.ViewState(latitude=r.map_lat, longitude=r.map_lng, zoom=r.map_zoom)
 
 
-def boundary_layer(level: str = "desa", *, width_px: float = 1.0,
+def boundary_layer(shapes: Sequence[Any], level: str = "desa", *, width_px: float = 1.0,
                    kode_prefix: str | None = None) -> pdk.Layer:
-    """Outlines of `desa` or `kecamatan` (optionally only codes starting with `kode_prefix`)."""
-    shapes = [s for s in geo.shapes(level) if not kode_prefix or s.kode.startswith(kode_prefix)]
-    fc = geo.feature_collection([(_light(s.geometry), {"nama": s.nama}) for s in shapes])
+    """Outlines of `shapes` (optionally only codes starting with `kode_prefix`); `level` names it."""
+    shapes = [s for s in shapes if not kode_prefix or s.kode.startswith(kode_prefix)]
+    fc = feature_collection([(_light(s.geometry), {"nama": s.nama}) for s in shapes])
     return pdk.Layer("GeoJsonLayer", fc, id=f"batas-{level}", stroked=True, filled=False,
                      get_line_color=LINE_RGB, line_width_min_pixels=width_px, pickable=False)
 
 
-def points_deck(points: pl.DataFrame, tooltip: str, *, kode_prefix: str | None = None) -> pdk.Deck:
+def points_deck(points: pl.DataFrame, tooltip: str, *, desa: Sequence[Any],
+                kecamatan: Sequence[Any], kode_prefix: str | None = None) -> pdk.Deck:
     """Proposals as dots coloured by `status`; rows with `duplikat` get a thick dark ring.
 
     `points` needs lat, lng, status, duplikat (bool) and the fields named in `tooltip`.
@@ -68,8 +79,8 @@ def points_deck(points: pl.DataFrame, tooltip: str, *, kode_prefix: str | None =
     dots = dict(get_position=["lng", "lat"], radius_min_pixels=5, radius_max_pixels=12,
                 get_radius=80, pickable=True, auto_highlight=True)
     layers = [
-        boundary_layer("desa", kode_prefix=kode_prefix),
-        boundary_layer("kecamatan", width_px=2.0),
+        boundary_layer(desa, "desa", kode_prefix=kode_prefix),
+        boundary_layer(kecamatan, "kecamatan", width_px=2.0),
         pdk.Layer("ScatterplotLayer", data.to_dicts(), id="usulan", get_fill_color="warna",
                   stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1, **dots),
         # a thick dark ring marks possible duplicates (shape, not only colour)
@@ -82,7 +93,8 @@ def points_deck(points: pl.DataFrame, tooltip: str, *, kode_prefix: str | None =
                     tooltip={"text": tooltip})
 
 
-def choropleth_deck(per_desa: pl.DataFrame, tooltip: str) -> pdk.Deck:
+def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any],
+                    kecamatan: Sequence[Any]) -> pdk.Deck:
     """Desa coloured by `jumlah` (five quantile classes); joined to the desa boundaries by code.
 
     `per_desa` needs kode_desa, jumlah and the fields named in `tooltip`.
@@ -94,18 +106,19 @@ def choropleth_deck(per_desa: pl.DataFrame, tooltip: str) -> pdk.Deck:
             pl.sum_horizontal([(pl.col("jumlah") > q).cast(pl.Int8) for q in qs]).alias("kelas"))
     props = {r["kode_desa"]: r for r in counts.to_dicts()}
     items = []
-    for s in geo.shapes("desa"):
+    for s in desa:
         row = props.get(s.kode)
         if row is None:
             continue
         p = {k: v for k, v in row.items() if k != "kelas"}
         p["warna"] = RAMP[min(int(row["kelas"]), len(RAMP) - 1)] + [200]
         items.append((_light(s.geometry), p))
-    fill = pdk.Layer("GeoJsonLayer", geo.feature_collection(items), id="usulan-per-desa",
+    fill = pdk.Layer("GeoJsonLayer", feature_collection(items), id="usulan-per-desa",
                      stroked=True, filled=True, get_fill_color="properties.warna",
                      get_line_color=LINE_RGB, line_width_min_pixels=0.5, pickable=True,
                      auto_highlight=True)
-    layers = [boundary_layer("desa"), fill, boundary_layer("kecamatan", width_px=2.0)]
+    layers = [boundary_layer(desa, "desa"), fill,
+              boundary_layer(kecamatan, "kecamatan", width_px=2.0)]
     return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
                     tooltip={"text": tooltip})
 

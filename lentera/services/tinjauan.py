@@ -42,25 +42,20 @@ def latest_week() -> tuple[int, int]:
 
 
 _WEEK_SQL = """
-WITH kasus AS ({sla}),
-k AS (SELECT kasus.*, coalesce(s.singkatan, s.nama_skpd, kasus.kode_skpd, '-') AS nama_opd
-      FROM kasus LEFT JOIN skpd AS s USING (kode_skpd))
+WITH k AS (SELECT kasus.*, coalesce(s.singkatan, s.nama_skpd, kasus.kode_skpd, '-') AS nama_opd
+      FROM sla_pengaduan($as_of) AS kasus LEFT JOIN skpd AS s USING (kode_skpd))
 """
 
 
 def _run(sql: str, params: dict) -> pl.DataFrame:
     """`sql` with the live complaints read fresh (officials act on them; no 30 s cache here)."""
-    cur = db.cursor()
-    try:
-        cur.register("pengaduan_live", pengaduan.live_frame(max_age=0))
-        return cur.sql(sql, params=params).pl()
-    finally:
-        cur.close()
+    pengaduan.refresh_live(max_age=0)
+    return db.query(sql, params)
 
 
 def _figures(start: dt.date, end: dt.date) -> dict:
     """Complaint figures of one week, with the SLA counted at the week's last day."""
-    sql = _WEEK_SQL.format(sla=pengaduan.pengaduan_all_sql()) + """
+    sql = _WEEK_SQL + """
 SELECT
     count(*) FILTER (WHERE CAST(tanggal_masuk AS DATE) BETWEEN $mulai AND $akhir) AS pengaduan_baru,
     count(*) FILTER (WHERE CAST(tanggal_selesai AS DATE) BETWEEN $mulai AND $akhir) AS selesai,
@@ -76,7 +71,7 @@ FROM k
 def overdue_by_opd(year: int, week: int) -> pl.DataFrame:
     """Open complaints past target at the week's end, by owning office (most first)."""
     _, end = week_bounds(year, week)
-    sql = _WEEK_SQL.format(sla=pengaduan.pengaduan_all_sql()) + """
+    sql = _WEEK_SQL + """
 SELECT nama_opd, count(*) AS jumlah, max(hari_lewat) AS lewat_maks
 FROM k
 WHERE terbuka AND hari_lewat > 0 AND tanggal_masuk < $akhir + INTERVAL 1 DAY
@@ -86,8 +81,8 @@ GROUP BY nama_opd ORDER BY jumlah DESC, nama_opd LIMIT $n
 
 
 def _izin_terbuka(end: dt.date) -> int:
-    sql = f"SELECT count(*) FROM ({db.sql_text('sla_perizinan')}) AS z " \
-          "WHERE terbuka AND CAST(tanggal_permohonan AS DATE) <= $as_of"
+    sql = ("SELECT count(*) FROM sla_perizinan($as_of) "
+           "WHERE terbuka AND CAST(tanggal_permohonan AS DATE) <= $as_of")
     return int(db.query(sql, {"as_of": end}).item())
 
 
@@ -133,7 +128,7 @@ def review(year: int, week: int) -> dict:
 def digest(year: int, week: int) -> dict:
     """"Anda melapor, kami bertindak": complaints resolved this week by category, a few answers."""
     start, end = week_bounds(year, week)
-    sql = _WEEK_SQL.format(sla=pengaduan.pengaduan_all_sql()) + """
+    sql = _WEEK_SQL + """
 SELECT kategori, count(*) AS jumlah FROM k
 WHERE status = 'selesai' AND CAST(tanggal_selesai AS DATE) BETWEEN $mulai AND $akhir
 GROUP BY kategori ORDER BY jumlah DESC, kategori

@@ -23,6 +23,7 @@ from lentera.core import config, forms
 from lentera.core.errors import WarehouseUnavailableError
 from lentera.core.i18n import t
 from lentera.core.tickets import normalize_ticket
+from lentera.services import sla
 from lentera.store import photos, ratelimit, submissions
 from lentera.warehouse import geo, musrenbang
 
@@ -284,7 +285,7 @@ def lookup(raw: str | None) -> tuple[str, dict | None, list[dict]]:
     canonical = normalize_ticket(str(raw)[:64])
     if canonical is None:
         return "malformed", None, []
-    view = submissions.public_view(canonical)
+    view = sla.public_view(canonical)
     if view is None:
         return "unknown", None, []
     return "found", view, submissions.timeline(canonical)

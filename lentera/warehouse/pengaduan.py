@@ -1,16 +1,17 @@
 """Pengaduan (LACE) queries: volume, status funnel, SLA per stage, backlog, map and weekly change.
 
-Every figure is computed by DuckDB over the SLA of each complaint (`sql/sla_pengaduan.sql`),
-read from the warehouse `pengaduan` table plus the live citizen submissions (registered on the
-cursor as `pengaduan_live`, UNION ALL BY NAME). Confidential complaints count everywhere, but no
-query here returns judul or isi.
+Every figure is a named query over the semantic layer's complaint SLA (`sla_pengaduan`,
+`pengaduan_kasus` in semantic.sql), which reads the warehouse `pengaduan` table plus the live
+citizen submissions: this module copies those into the layer's in-memory table `pengaduan_live`
+(and their raw events into `pengaduan_live_event`, from which SQL counts the paused days) at most
+every LIVE_TTL_SECONDS. Confidential complaints count everywhere, but no query here returns judul
+or isi.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,14 +29,9 @@ STAGES = ("diterima", "diverifikasi", "didisposisi", "ditindaklanjuti", "selesai
 # Live submissions are re-read at most this often (seconds): new complaints show within a minute.
 LIVE_TTL_SECONDS = 30
 
+# Methods that are not measures (the measures' own text stands beside them in semantic.sql).
 METHODS: list[tuple[str, str]] = [
-    ("pengaduan.method_hari_kerja_title", "pengaduan.method_hari_kerja_body"),
-    ("pengaduan.method_mulai_title", "pengaduan.method_mulai_body"),
-    ("pengaduan.method_tunda_title", "pengaduan.method_tunda_body"),
-    ("pengaduan.method_target_title", "pengaduan.method_target_body"),
-    ("pengaduan.method_tepat_title", "pengaduan.method_tepat_body"),
     ("pengaduan.method_tahap_title", "pengaduan.method_tahap_body"),
-    ("pengaduan.method_tunggakan_title", "pengaduan.method_tunggakan_body"),
     ("pengaduan.method_peringkat_title", "pengaduan.method_peringkat_body"),
     ("pengaduan.method_penduduk_title", "pengaduan.method_penduduk_body"),
     ("pengaduan.method_kanal_title", "pengaduan.method_kanal_body"),
@@ -45,20 +41,19 @@ METHODS: list[tuple[str, str]] = [
 
 _SQL_TYPES = {"VARCHAR": pl.String, "TIMESTAMP": pl.Datetime("us"), "INTEGER": pl.Int32,
               "BOOLEAN": pl.Boolean, "DATE": pl.Date}
-_PARAM = re.compile(r"\$([a-z_]+)")
+_EVENT_SCHEMA = {"nomor_tiket": pl.String, "waktu": pl.Datetime("us"), "status": pl.String,
+                 "urutan": pl.Int64}
 _live_lock = threading.Lock()
-_live: dict[str, tuple[float, pl.DataFrame]] = {}
-
-
-class PengaduanQueryError(RuntimeError):
-    """The SLA query does not have the shape this module composes on."""
+# (store url, warehouse path, data version) → (read at, complaints, events)
+_live: dict[tuple, tuple[float, pl.DataFrame, pl.DataFrame]] = {}
 
 
 # -- live submissions --------------------------------------------------------------------------
 
 
-def _empty_live() -> pl.DataFrame:
-    return pl.DataFrame(schema={c.name: _SQL_TYPES[c.sql_type] for c in schema.PENGADUAN.columns})
+def _empty_live() -> tuple[pl.DataFrame, pl.DataFrame]:
+    return (pl.DataFrame(schema={c.name: _SQL_TYPES[c.sql_type] for c in schema.PENGADUAN.columns}),
+            pl.DataFrame(schema=_EVENT_SCHEMA))
 
 
 def _store_absent() -> bool:
@@ -66,35 +61,56 @@ def _store_absent() -> bool:
     return url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists()
 
 
-def _read_live() -> pl.DataFrame:
-    # The store is optional (issue 6): absent module, function or file means "no live rows".
-    try:
-        from lentera.store import submissions
-    except ImportError:
+def _read_live() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The store's live complaints (text blanked) and their raw status events."""
+    if _store_absent():
         return _empty_live()
-    frame_fn = getattr(submissions, "pengaduan_frame", None)
-    if frame_fn is None or _store_absent():
-        return _empty_live()
-    frame = frame_fn()
+    from lentera.store import submissions
+
+    frame = submissions.pengaduan_frame()
     if frame.is_empty():
         return _empty_live()
+    events = submissions.events_frame("pengaduan").select(
+        pl.col("ticket").alias("nomor_tiket"), pl.col("at").alias("waktu"),
+        pl.col("to_status").alias("status"), pl.int_range(pl.len(), dtype=pl.Int64).alias("urutan"))
     # never carry the text of live complaints into the dashboards' queries
-    return frame.with_columns(pl.lit(None, dtype=pl.String).alias("judul"),
-                              pl.lit(None, dtype=pl.String).alias("isi"))
+    return (frame.with_columns(pl.lit(None, dtype=pl.String).alias("judul"),
+                               pl.lit(None, dtype=pl.String).alias("isi")),
+            events.cast(_EVENT_SCHEMA))
+
+
+def _key() -> tuple:
+    return (config.submissions_url(), str(config.warehouse_path()), db.data_version())
+
+
+def refresh_live(max_age: float = LIVE_TTL_SECONDS) -> pl.DataFrame:
+    """Copy the live complaints into the layer's tables if older than `max_age` s; returns them."""
+    key = _key()
+    with _live_lock:
+        hit = _live.get(key)
+        if hit is not None and time.monotonic() - hit[0] < max_age:
+            return hit[1]
+        frame, events = _read_live()
+        cur = db.cursor()
+        try:
+            cur.register("_live_rows", frame)
+            cur.register("_live_events", events)
+            # one transaction: readers see the old rows or the new ones, never none
+            cur.execute("BEGIN TRANSACTION")
+            cur.execute("DELETE FROM pengaduan_live")
+            cur.execute("INSERT INTO pengaduan_live BY NAME SELECT * FROM _live_rows")
+            cur.execute("DELETE FROM pengaduan_live_event")
+            cur.execute("INSERT INTO pengaduan_live_event BY NAME SELECT * FROM _live_events")
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+        _live[key] = (time.monotonic(), frame, events)
+        return frame
 
 
 def live_frame(max_age: float = LIVE_TTL_SECONDS) -> pl.DataFrame:
     """Live citizen complaints shaped like the warehouse table, re-read at most every `max_age` s."""
-    key = config.submissions_url()
-    now = time.monotonic()
-    with _live_lock:
-        hit = _live.get(key)
-        if hit is not None and now - hit[0] < max_age:
-            return hit[1]
-    frame = _read_live()
-    with _live_lock:
-        _live[key] = (now, frame)
-    return frame
+    return refresh_live(max_age)
 
 
 def live_version(max_age: float = LIVE_TTL_SECONDS) -> str:
@@ -105,70 +121,29 @@ def live_version(max_age: float = LIVE_TTL_SECONDS) -> str:
     return f"{frame.height}-{int(frame.hash_rows().sum())}"
 
 
-# -- SQL composition ---------------------------------------------------------------------------
-
-
-def pengaduan_all_sql() -> str:
-    """The per-complaint SLA query over warehouse plus live complaints (table `pengaduan_live`)."""
-    sla = db.sql_text("sla_pengaduan")
-    needle = "FROM pengaduan AS p"
-    if sla.count(needle) != 1:
-        raise PengaduanQueryError(f"sla_pengaduan.sql must read {needle!r} exactly once")
-    union = "FROM (SELECT * FROM pengaduan UNION ALL BY NAME SELECT * FROM pengaduan_live) AS p"
-    return sla.replace(needle, union)
-
-
-def _prefix() -> str:
-    """CTEs: `k` all cases with names, `f_semua_tahun` filtered but any year, `f` fully filtered."""
-    return f"""WITH kasus AS (
-{pengaduan_all_sql()}
-),
-k AS (
-    SELECT kasus.*, w.nama_kecamatan, coalesce(s.singkatan, s.nama_skpd) AS nama_opd
-    FROM kasus
-    LEFT JOIN wilayah_kecamatan AS w USING (kode_kecamatan)
-    LEFT JOIN skpd AS s USING (kode_skpd)
-),
-f_semua_tahun AS (
-    SELECT * FROM k
-    WHERE ($kategori IS NULL OR kategori = $kategori)
-      AND ($kanal IS NULL OR kanal = $kanal)
-      AND ($kecamatan IS NULL OR kode_kecamatan = $kecamatan)
-      AND ($opd IS NULL OR kode_skpd = $opd)
-),
-f AS (
-    SELECT * FROM f_semua_tahun
-    WHERE (CAST($tahun AS INTEGER) IS NULL OR year(tanggal_masuk) = CAST($tahun AS INTEGER))
-)
-"""
-
-
-def _run(sql: str, params: dict) -> pl.DataFrame:
-    """Run `sql` with `pengaduan_live` registered on this cursor and only the params it names."""
-    used = set(_PARAM.findall(sql))
-    cur = db.cursor()
-    try:
-        cur.register("pengaduan_live", live_frame())
-        return cur.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
-    finally:
-        cur.close()
-
-
 def as_of() -> dt.date:
     """The reporting date: the data's `as_of` (meta), else the latest complaint date."""
     return db.as_of("SELECT max(CAST(tanggal_masuk AS DATE)) FROM pengaduan")
 
 
-def _params(tahun: int | None = None, kategori: str | None = None, kanal: str | None = None,
-            kecamatan: str | None = None, opd: str | None = None, **extra) -> dict:
-    return {"tahun": tahun, "kategori": kategori, "kanal": kanal, "kecamatan": kecamatan,
-            "opd": opd, "as_of": extra.pop("as_of", None) or as_of(),
-            "min_kasus": config.MIN_CASES_FOR_RANKING, **extra}
+def _filters(tahun: int | None = None, kategori: str | None = None, kanal: str | None = None,
+             kecamatan: str | None = None, opd: str | None = None,
+             as_of_date: dt.date | None = None) -> dict:
+    return {"as_of": as_of_date or as_of(), "tahun": tahun, "kategori": kategori,
+            "kanal": kanal, "kecamatan": kecamatan, "opd": opd}
 
 
-def _named(name: str, live: str = "", **kw) -> pl.DataFrame:
-    # `live` is only a cache-key part for ui.cached: the live rows are read by _run.
-    return _run(_prefix() + db.sql_text(name), _params(**kw))
+def _named(name: str, params: dict) -> pl.DataFrame:
+    """The named query over warehouse and live complaints (the live copy refreshed first)."""
+    refresh_live()
+    return db.named(name, params)
+
+
+def sla_live(as_of_date: dt.date) -> pl.DataFrame:
+    """The SLA of every live complaint at `as_of_date`, read fresh (for officials and Lacak)."""
+    refresh_live(max_age=0)
+    return db.query("SELECT * FROM sla_pengaduan($as_of, dengan_gudang := false)",
+                    {"as_of": as_of_date})
 
 
 # -- the page's datasets -----------------------------------------------------------------------
@@ -176,10 +151,8 @@ def _named(name: str, live: str = "", **kw) -> pl.DataFrame:
 
 def filter_options(live: str = "") -> dict[str, list[tuple[str, str]]]:
     """The values each filter offers, as (value, label) pairs per filter name."""
-    sql = ("WITH semua AS (SELECT * FROM pengaduan UNION ALL BY NAME "
-           "SELECT * FROM pengaduan_live)\n" + db.sql_text("pengaduan_pilihan"))
     out: dict[str, list[tuple[str, str]]] = {name: [] for name in FILTERS}
-    for name, value, label in _run(sql, {}).iter_rows():
+    for name, value, label in _named("pengaduan_pilihan", {}).iter_rows():
         out[name].append((value, label or value))
     out["tahun"].sort(reverse=True)
     return out
@@ -187,44 +160,47 @@ def filter_options(live: str = "") -> dict[str, list[tuple[str, str]]]:
 
 def ringkasan(live: str = "", **filters) -> dict:
     """Headline figures: count, closed, on-time rate, median/p90 working days, open and late."""
-    return _named("pengaduan_ringkasan", live, **filters).row(0, named=True)
+    return _named("pengaduan_ringkasan", _filters(**filters)).row(0, named=True)
 
 
 def per_bulan(per: str = "kategori", live: str = "", **filters) -> pl.DataFrame:
     """Complaints received per month, grouped by category, channel or kecamatan (`per`)."""
-    return _named("pengaduan_per_bulan", live, per=per if per in PER_VOLUME else "kategori",
-                  **filters)
+    return _named("pengaduan_per_bulan",
+                  _filters(**filters) | {"per": per if per in PER_VOLUME else "kategori"})
 
 
 def alur(live: str = "", **filters) -> pl.DataFrame:
     """The status funnel: how many complaints reached each stage (tahap, urutan, jumlah)."""
-    return _named("pengaduan_alur", live, **filters)
+    return _named("pengaduan_alur", _filters(**filters))
 
 
 def waktu_tahap(per: str = "kategori", live: str = "", **filters) -> pl.DataFrame:
     """Per category or OPD: on-time rate, median and p90 working days to each stage, `cukup`."""
-    return _named("pengaduan_tahap", live, per=per if per in PER_TAHAP else "kategori", **filters)
+    return _named("pengaduan_tahap", _filters(**filters) | {
+        "per": per if per in PER_TAHAP else "kategori", "min_kasus": config.MIN_CASES_FOR_RANKING})
 
 
 def tunggakan(live: str = "", **filters) -> pl.DataFrame:
     """The open backlog by age (`sumbu` = umur) and by working days past target (`lewat`)."""
-    return _named("pengaduan_tunggakan", live, **filters)
+    return _named("pengaduan_tunggakan", _filters(**filters))
 
 
 def per_kecamatan(live: str = "", **filters) -> pl.DataFrame:
     """Complaints per kecamatan and per 1,000 residents, with the polygon (geojson text)."""
-    return _named("pengaduan_kecamatan", live, **filters)
+    return _named("pengaduan_kecamatan",
+                  _filters(**filters) | {"min_kasus": config.MIN_CASES_FOR_RANKING})
 
 
 def per_kanal(live: str = "", **filters) -> pl.DataFrame:
     """Complaints per channel with their share."""
-    return _named("pengaduan_kanal", live, **filters)
+    return _named("pengaduan_kanal", _filters(**filters))
 
 
 def mingguan(live: str = "", **filters) -> dict:
     """Complaints in the last full week before as_of and the week before (year filter ignored)."""
-    filters.pop("tahun", None)
-    return _named("pengaduan_mingguan", live, **filters).row(0, named=True)
+    params = _filters(**filters)
+    params.pop("tahun")
+    return _named("pengaduan_mingguan", params).row(0, named=True)
 
 
 # -- the map -----------------------------------------------------------------------------------

@@ -7,17 +7,17 @@ dataset version so a journalist can cite what they downloaded.
 
 from __future__ import annotations
 
-import io
 import re
 
 import polars as pl
 import streamlit as st
 
 from lentera.core.i18n import t
+from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
 
-# Okabe–Ito: colour-blind-safe qualitative palette, used by every chart.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+# The palette and the download bytes are pure (lentera.figures.export); re-exported for pages.
+__all__ = ["PALETTE", "chart", "csv_bytes", "deck", "file_name", "rows_controls", "xlsx_bytes"]
 
 
 def _slug(text: str) -> str:
@@ -31,18 +31,6 @@ def file_name(name: str, ext: str) -> str:
     except Exception:  # no warehouse: still a usable name
         version = "tanpa-versi"
     return f"lentera_{_slug(name)}_{_slug(version)}.{ext}"
-
-
-def csv_bytes(rows: pl.DataFrame, excel: bool = False) -> bytes:
-    """UTF-8 CSV; `excel=True` adds a BOM and semicolons so Excel in Indonesia opens it right."""
-    text = rows.write_csv(separator=";" if excel else ",")
-    return ("\ufeff" + text).encode("utf-8") if excel else text.encode("utf-8")
-
-
-def xlsx_bytes(rows: pl.DataFrame, sheet: str = "data") -> bytes:
-    buf = io.BytesIO()
-    rows.write_excel(buf, worksheet=sheet[:31], autofit=True)
-    return buf.getvalue()
 
 
 def rows_controls(rows: pl.DataFrame, name: str, key: str) -> None:

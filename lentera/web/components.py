@@ -148,6 +148,16 @@ class CitizenForm:
             st.error(t("forms.rate_limited", minutes=st.session_state[self.retry_key]),
                      icon=":material/hourglass_top:")
 
+    def begin(self, steps: str) -> None:
+        """The form's opening: the steps and the kecamatan choice."""
+        st.caption(steps)
+        self.kecamatan_select()
+
+    def errors_notice(self, text: str) -> None:
+        """One line at the top of the form when some fields were refused."""
+        if self.errors:
+            st.error(text, icon=":material/error:")
+
     def kecamatan_select(self) -> None:
         """The kecamatan choice, outside the form so the desa list follows it at once."""
         kecamatan = warga.kecamatan_labels()

@@ -10,8 +10,8 @@ SELECT
 FROM wilayah_kecamatan AS w
 LEFT JOIN (
     SELECT kode_kecamatan, count(*) AS jumlah,
-        avg(CASE WHEN tepat_waktu THEN 1.0 ELSE 0.0 END) FILTER (WHERE tepat_waktu IS NOT NULL)
-            AS persen_tepat_waktu
-    FROM f GROUP BY kode_kecamatan
+        rasio_tepat_waktu(tepat_waktu) AS persen_tepat_waktu
+    FROM pengaduan_kasus($as_of, $tahun, $kategori, $kanal, $kecamatan, $opd)
+    GROUP BY kode_kecamatan
 ) AS n USING (kode_kecamatan)
 ORDER BY per_1000 DESC NULLS LAST, w.nama_kecamatan

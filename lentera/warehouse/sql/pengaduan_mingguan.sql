@@ -8,5 +8,5 @@ SELECT
                        AND CAST(tanggal_masuk AS DATE) < senin_ini - INTERVAL 7 DAY)
         AS minggu_sebelumnya
 FROM (SELECT CAST(date_trunc('week', CAST($as_of AS DATE)) AS DATE) AS senin_ini) AS b
-LEFT JOIN f_semua_tahun ON true
+LEFT JOIN pengaduan_kasus($as_of, NULL, $kategori, $kanal, $kecamatan, $opd) ON true
 GROUP BY senin_ini

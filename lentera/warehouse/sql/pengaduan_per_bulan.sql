@@ -8,6 +8,6 @@ SELECT
         ELSE kategori
     END AS kelompok,
     count(*) AS jumlah
-FROM f
+FROM pengaduan_kasus($as_of, $tahun, $kategori, $kanal, $kecamatan, $opd)
 GROUP BY ALL
 ORDER BY bulan, kelompok

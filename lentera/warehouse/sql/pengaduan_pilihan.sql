@@ -1,4 +1,6 @@
--- pengaduan_pilihan: the values each Pengaduan filter offers (filter, value, label).
+-- pengaduan_pilihan: the values each Pengaduan filter offers (filter, value, label); the
+-- clock's date does not matter here, so the pauses are counted to no date (NULL).
+WITH semua AS (SELECT * FROM pengaduan_semua(NULL))
 SELECT 'tahun' AS filter, CAST(year(tanggal_masuk) AS VARCHAR) AS nilai, NULL AS label
 FROM semua WHERE tanggal_masuk IS NOT NULL GROUP BY ALL
 UNION ALL

@@ -6,8 +6,7 @@ SELECT
     count(*) AS jumlah,
     any_value(target_hari_kerja) FILTER (WHERE $per <> 'opd') AS target_hari_kerja,
     count(*) FILTER (WHERE tepat_waktu IS NOT NULL) AS dinilai,
-    avg(CASE WHEN tepat_waktu THEN 1.0 ELSE 0.0 END) FILTER (WHERE tepat_waktu IS NOT NULL)
-        AS persen_tepat_waktu,
+    rasio_tepat_waktu(tepat_waktu) AS persen_tepat_waktu,
     median(hk_verifikasi) AS median_verifikasi,
     quantile_cont(hk_verifikasi, 0.9) AS p90_verifikasi,
     median(hk_disposisi) AS median_disposisi,
@@ -18,7 +17,7 @@ SELECT
     quantile_cont(hari_kerja, 0.9) FILTER (WHERE tanggal_selesai IS NOT NULL) AS p90_selesai,
     count(*) FILTER (WHERE terbuka) AS terbuka,
     count(*) >= $min_kasus AS cukup
-FROM f
+FROM pengaduan_kasus($as_of, $tahun, $kategori, $kanal, $kecamatan, $opd)
 WHERE $per <> 'opd' OR kode_skpd IS NOT NULL
 GROUP BY ALL
 ORDER BY cukup DESC, persen_tepat_waktu DESC NULLS LAST, jumlah DESC, kelompok

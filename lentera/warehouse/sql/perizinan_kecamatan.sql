@@ -10,9 +10,9 @@ FROM wilayah_kecamatan AS w
 LEFT JOIN (
     SELECT kode_kecamatan, count(*) AS jumlah,
         median(hari_kerja) FILTER (WHERE tanggal_selesai IS NOT NULL) AS median_hari_kerja,
-        avg(CASE WHEN tepat_waktu THEN 1.0 ELSE 0.0 END) FILTER (WHERE tepat_waktu IS NOT NULL)
-            AS persen_tepat_waktu,
+        rasio_tepat_waktu(tepat_waktu) AS persen_tepat_waktu,
         count(*) FILTER (WHERE terbuka) AS terbuka
-    FROM f GROUP BY kode_kecamatan
+    FROM perizinan_kasus($as_of, $tahun, $layanan, $kantor, $kecamatan)
+    GROUP BY kode_kecamatan
 ) AS n USING (kode_kecamatan)
 ORDER BY per_1000 DESC NULLS LAST, w.nama_kecamatan

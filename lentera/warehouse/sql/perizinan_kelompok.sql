@@ -11,13 +11,12 @@ SELECT
     median(hari_kerja) FILTER (WHERE tanggal_selesai IS NOT NULL) AS median_hari_kerja,
     quantile_cont(hari_kerja, 0.9) FILTER (WHERE tanggal_selesai IS NOT NULL) AS p90_hari_kerja,
     count(*) FILTER (WHERE tepat_waktu IS NOT NULL) AS dinilai,
-    avg(CASE WHEN tepat_waktu THEN 1.0 ELSE 0.0 END) FILTER (WHERE tepat_waktu IS NOT NULL)
-        AS persen_tepat_waktu,
+    rasio_tepat_waktu(tepat_waktu) AS persen_tepat_waktu,
     count(*) FILTER (WHERE terbuka) AS terbuka,
     count(*) FILTER (WHERE terbuka AND hari_lewat > 0) AS terbuka_lewat,
     median(hari_lewat) FILTER (WHERE terbuka AND hari_lewat > 0) AS median_hari_lewat,
     max(hari_lewat) FILTER (WHERE terbuka) AS max_hari_lewat,
     count(*) >= $min_kasus AS cukup
-FROM f
+FROM perizinan_kasus($as_of, $tahun, $layanan, $kantor, $kecamatan)
 GROUP BY 1
 ORDER BY cukup DESC, persen_tepat_waktu DESC NULLS LAST, jumlah DESC, kelompok

@@ -15,7 +15,7 @@ SELECT
     count(*) AS jumlah
 FROM (
     SELECT TRY_CAST(substr(kbli, 1, 2) AS INTEGER) AS d, skala_usaha
-    FROM f
+    FROM perizinan_kasus($as_of, $tahun, $layanan, $kantor, $kecamatan)
     WHERE jenis_layanan ILIKE '%NIB%' AND status = 'selesai'
 ) AS n
 GROUP BY ALL

@@ -1,4 +1,5 @@
 -- perizinan_pilihan: the values each Perizinan filter offers (filter, value, label).
+WITH k AS (SELECT * FROM perizinan_kasus(NULL, NULL, NULL, NULL, NULL))
 SELECT 'tahun' AS filter, CAST(year(tanggal_permohonan) AS VARCHAR) AS nilai, NULL AS label
 FROM k WHERE tanggal_permohonan IS NOT NULL GROUP BY ALL
 UNION ALL

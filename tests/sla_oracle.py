@@ -1,6 +1,8 @@
-"""SLA engine: working days, targets, pauses and lateness for complaints and permits.
+"""The SLA oracle: an independent Python statement of the clock, used ONLY by the tests.
 
-Definitions (shown on the Tentang page):
+Production computes the SLA in the semantic layer (`lentera/warehouse/semantic.sql`, section
+sla); tests/test_sla.py checks those macros against this module. The rules are documented beside
+the macros; in short:
 
 - **Hari kerja (working day)**: Monday to Friday that is not an Indonesian national holiday
   (the `holidays` package, Indonesian names) and not a configured cuti bersama date
@@ -32,198 +34,53 @@ Definitions (shown on the Tentang page):
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-import holidays
-import numpy as np
 import polars as pl
 
 from lentera.core import config
+from lentera.core.kalender import (  # noqa: F401  (re-exported for the tests)
+    Calendar,
+    CalendarRangeError,
+    cuti_bersama,
+    libur_nasional,
+)
 
-# Stage deadlines of SP4N-LAPOR! (Permenpan RB 62/2018; FACTS.md §2), in working days.
-BATAS_VERIFIKASI_HARI_KERJA = 3  # admin koordinator verifies within 3 working days of receipt
-BATAS_TINDAK_LANJUT_HARI_KERJA = 5  # the OPD formulates a follow-up within 5 working days
-
-# Statuses that end a case; without a tanggal_selesai such a case is neither open nor measured.
+# The oracle's own statement of the stage deadlines and ended statuses; test_sla checks that
+# the semantic layer's macros carry the same values.
+BATAS_VERIFIKASI_HARI_KERJA = 3
+BATAS_TINDAK_LANJUT_HARI_KERJA = 5
 STATUS_BERAKHIR_PENGADUAN = ("bukan_wewenang", "diarsipkan", "ditolak")
 STATUS_BERAKHIR_PERIZINAN = ("ditolak", "dikembalikan", "dicabut")
-
-# The warehouse table the ETL writes from `Calendar.frame` (dashboard SQL joins it).
-KALENDER_KERJA_TABLE = "kalender_kerja"
-KALENDER_KERJA_SQL = "tanggal DATE PRIMARY KEY, hari_kerja BOOLEAN, idx INTEGER, nama_libur VARCHAR"
-
-# Years covered when none are given: far enough back for old records, two years ahead for
-# target dates of cases received now.
-_FIRST_DEFAULT_YEAR = 2015
-_EPOCH = np.datetime64("1970-01-01", "D")
-
-
-class CalendarRangeError(ValueError):
-    """A date lies outside the years the working-day calendar was built for."""
 
 
 class SlaInputError(ValueError):
     """A column the SLA computation needs is missing or has the wrong type."""
 
 
-def _as_date(d: date | datetime) -> date:
-    return d.date() if isinstance(d, datetime) else d
-
-
-def cuti_bersama(path: Path | None = None) -> dict[date, str]:
-    """The configured collective-leave days (date → description) of the region."""
-    path = path or config.region().path("cuti_bersama")
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {
-            date.fromisoformat(row["tanggal"].strip()): (row.get("keterangan") or "").strip()
-            for row in csv.DictReader(fh)
-            if (row.get("tanggal") or "").strip()
-        }
-
-
-def libur_nasional(years: Iterable[int]) -> dict[date, str]:
-    """Indonesian national holidays (date → name in Bahasa Indonesia) for the given years."""
-    return dict(holidays.country_holidays("ID", years=list(years), language="id").items())
-
-
-@dataclass(frozen=True, eq=False)
-class Calendar:
-    """Working-day calendar over [first, last]: weekends and the `libur` dates are not worked."""
-
-    first: date
-    last: date
-    # every named day off (holidays and cuti bersama, weekend ones included for their names)
-    libur: Mapping[date, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.last < self.first:
-            raise CalendarRangeError(f"calendar ends ({self.last}) before it starts ({self.first})")
-        days = np.arange(
-            np.datetime64(self.first, "D"), np.datetime64(self.last, "D") + 1, dtype="datetime64[D]"
-        )
-        off = np.array(sorted(self.libur), dtype="datetime64[D]")
-        work = np.is_busday(days, busdaycal=np.busdaycalendar(holidays=off))
-        # idx by offset from `first`; the k-th working day (idx k) sits at offset _wd[k - 1]
-        object.__setattr__(self, "_base", int((days[0] - _EPOCH).astype(int)))
-        object.__setattr__(self, "_work", work)
-        object.__setattr__(self, "_cum", np.cumsum(work, dtype=np.int64))
-        object.__setattr__(self, "_wd", np.flatnonzero(work).astype(np.int64))
-
-    @classmethod
-    def from_reference(cls, years: range | None = None, cuti_path: Path | None = None) -> Calendar:
-        """National holidays plus the region's cuti bersama, for `years` (default 2015 to +2)."""
-        cuti = cuti_bersama(cuti_path)
-        if years is None:
-            last_year = max([date.today().year, *(d.year for d in cuti)]) + 2
-            years = range(_FIRST_DEFAULT_YEAR, last_year + 1)
-        if len(years) == 0:
-            raise CalendarRangeError("a calendar needs at least one year")
-        libur = libur_nasional(years)
-        for d, name in cuti.items():
-            if years.start <= d.year < years.stop:
-                libur[d] = f"{libur[d]}; {name}" if d in libur else name
-        return cls(date(years.start, 1, 1), date(years.stop - 1, 12, 31), libur)
-
-    @classmethod
-    def from_frame(cls, frame: pl.DataFrame) -> Calendar:
-        """Rebuild a calendar from its `kalender_kerja` table (as written by `frame`)."""
-        frame = frame.sort("tanggal")
-        tanggal = frame["tanggal"].to_list()
-        libur = {
-            d: (name or "")
-            for d, kerja, name in zip(tanggal, frame["hari_kerja"], frame["nama_libur"], strict=True)
-            if name is not None or (not kerja and d.weekday() < 5)
-        }
-        return cls(tanggal[0], tanggal[-1], libur)
-
-    # -- one date at a time -------------------------------------------------------------------
-
-    def _offset(self, d: date | datetime) -> int:
-        d = _as_date(d)
-        if not (self.first <= d <= self.last):
-            raise CalendarRangeError(f"{d} is outside the calendar {self.first} – {self.last}")
-        return (d - self.first).days
-
-    def is_working_day(self, d: date | datetime) -> bool:
-        """True on Monday–Friday that is neither a national holiday nor cuti bersama."""
-        return bool(self._work[self._offset(d)])
-
-    def idx(self, d: date | datetime) -> int:
-        """Number of working days on or before `d` since the calendar's first day."""
-        return int(self._cum[self._offset(d)])
-
-    def working_days_between(self, start: date | datetime, end: date | datetime) -> int:
-        """Working days used from `start` to `end`: idx(end) - idx(start) (negative if reversed)."""
-        return self.idx(end) - self.idx(start)
-
-    def add_working_days(self, start: date | datetime, n: int) -> date:
-        """The working day whose idx is idx(start) + n; `start` itself when n == 0."""
-        if n < 0:
-            raise ValueError("n must be >= 0")
-        start = _as_date(start)
-        if n == 0:
-            self._offset(start)
-            return start
-        k = self.idx(start) + n
-        if k > len(self._wd):
-            raise CalendarRangeError(f"{n} working days after {start} is past {self.last}")
-        return self.first + _days(int(self._wd[k - 1]))
-
-    def frame(self, start: date | None = None, end: date | None = None) -> pl.DataFrame:
-        """Rows tanggal, hari_kerja, idx, nama_libur for each date in [start, end] (default: all)."""
-        a = self._offset(start or self.first)
-        b = self._offset(end or self.last)
-        tanggal = pl.date_range(self.first + _days(a), self.first + _days(b), "1d", eager=True)
-        return pl.DataFrame(
-            {
-                "tanggal": tanggal,
-                "hari_kerja": self._work[a : b + 1],
-                "idx": self._cum[a : b + 1].astype(np.int32),
-                "nama_libur": [self.libur.get(d) for d in tanggal.to_list()],
-            },
-            schema={"tanggal": pl.Date, "hari_kerja": pl.Boolean, "idx": pl.Int32,
-                    "nama_libur": pl.String},
-        )
-
-    def write_table(self, con: duckdb.DuckDBPyConnection) -> int:
-        """(Re)create table `kalender_kerja` from the whole calendar; returns its row count."""
-        frame = self.frame()
-        con.execute(f"DROP TABLE IF EXISTS {KALENDER_KERJA_TABLE}")
-        con.execute(f"CREATE TABLE {KALENDER_KERJA_TABLE} ({KALENDER_KERJA_SQL})")
-        con.register("_lentera_kalender_frame", frame)
-        try:
-            con.execute(f"INSERT INTO {KALENDER_KERJA_TABLE} SELECT * FROM _lentera_kalender_frame")
-        finally:
-            con.unregister("_lentera_kalender_frame")
-        return frame.height
-
-    # -- whole columns ------------------------------------------------------------------------
-
-    def _offsets(self, s: pl.Series) -> pl.Series:
-        """Offsets from `first` of a Date/Datetime series (nulls kept), range-checked."""
-        if s.dtype not in (pl.Date,) and not isinstance(s.dtype, pl.Datetime):
-            raise SlaInputError(f"column {s.name!r} must be a date, not {s.dtype}")
-        off = s.cast(pl.Date).cast(pl.Int64) - self._base
-        lo, hi = off.min(), off.max()
-        if lo is not None and (lo < 0 or hi >= len(self._work)):
-            bad = self.first + _days(int(lo if lo < 0 else hi))
-            raise CalendarRangeError(
-                f"column {s.name!r} has {bad}, outside the calendar {self.first} – {self.last}"
-            )
-        return off
-
-    def idx_series(self, s: pl.Series) -> pl.Series:
-        """idx of every date in a Date/Datetime series (vectorised; nulls stay null)."""
-        return pl.Series(s.name, self._cum).gather(self._offsets(s))
-
-
 def _days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+def _offsets(cal: Calendar, s: pl.Series) -> pl.Series:
+    """Offsets from `first` of a Date/Datetime series (nulls kept), range-checked."""
+    if s.dtype not in (pl.Date,) and not isinstance(s.dtype, pl.Datetime):
+        raise SlaInputError(f"column {s.name!r} must be a date, not {s.dtype}")
+    off = s.cast(pl.Date).cast(pl.Int64) - cal._base
+    lo, hi = off.min(), off.max()
+    if lo is not None and (lo < 0 or hi >= len(cal._work)):
+        bad = cal.first + _days(int(lo if lo < 0 else hi))
+        raise CalendarRangeError(
+            f"column {s.name!r} has {bad}, outside the calendar {cal.first} – {cal.last}"
+        )
+    return off
+
+def idx_series(cal: Calendar, s: pl.Series) -> pl.Series:
+    """idx of every date in a Date/Datetime series (vectorised; nulls stay null)."""
+    return pl.Series(s.name, cal._cum).gather(_offsets(cal, s))
 
 
 # -- one case ----------------------------------------------------------------------------------
@@ -305,9 +162,9 @@ def sla_columns(
         if name is not None and name not in df.columns:
             raise SlaInputError(f"column {name!r} is missing")
     asof_idx = cal.idx(as_of)
-    s_off = cal._offsets(df[start])
-    s_idx = cal.idx_series(df[start])
-    e_idx = cal.idx_series(df[end])
+    s_off = _offsets(cal, df[start])
+    s_idx = idx_series(cal, df[start])
+    e_idx = idx_series(cal, df[end])
     n_target = df[target].cast(pl.Int64)
     n_paused = (
         df[paused].cast(pl.Int64).fill_null(0).clip(lower_bound=0)
@@ -351,9 +208,9 @@ def working_days_columns(
     df: pl.DataFrame, start: str, ends: Mapping[str, str], *, cal: Calendar
 ) -> pl.DataFrame:
     """`df` plus, for each `{new_column: end_column}`, idx(end) - idx(start) (null if either is)."""
-    s_idx = cal.idx_series(df[start])
+    s_idx = idx_series(cal, df[start])
     return df.with_columns(
-        (cal.idx_series(df[end_col]) - s_idx).cast(pl.Int32).alias(name)
+        (idx_series(cal, df[end_col]) - s_idx).cast(pl.Int32).alias(name)
         for name, end_col in ends.items()
     )
 

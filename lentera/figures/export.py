@@ -1,0 +1,23 @@
+"""Bytes of a frame for download (CSV, XLSX) and the one chart palette: pure, no Streamlit."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+# Okabe–Ito: colour-blind-safe qualitative palette, used by every chart.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+
+
+def csv_bytes(rows: pl.DataFrame, excel: bool = False) -> bytes:
+    """UTF-8 CSV; `excel=True` adds a BOM and semicolons so Excel in Indonesia opens it right."""
+    text = rows.write_csv(separator=";" if excel else ",")
+    return ("\ufeff" + text).encode("utf-8") if excel else text.encode("utf-8")
+
+
+def xlsx_bytes(rows: pl.DataFrame, sheet: str = "data") -> bytes:
+    """One worksheet (name cut to Excel's 31 characters) with autofit columns."""
+    buf = io.BytesIO()
+    rows.write_excel(buf, worksheet=sheet[:31], autofit=True)
+    return buf.getvalue()
