@@ -1,12 +1,13 @@
-"""`python -m lentera users add|disable|reset|list` and `python -m lentera audit verify`."""
+"""`python -m lentera users add|disable|reset|list`, `audit verify` and `photos sweep`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import sys
 
-from lentera.store import audit, auth
+from lentera.store import audit, auth, engine
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -38,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     users.add_parser("list")
     aud = sub.add_parser("audit", help="audit trail").add_subparsers(dest="cmd", required=True)
     aud.add_parser("verify")
+    pho = sub.add_parser("photos", help="uploaded photo files").add_subparsers(dest="cmd",
+                                                                             required=True)
+    sweep = pho.add_parser("sweep", help="finish interrupted renames, delete unreferenced files")
+    sweep.add_argument("--older-than-hours", type=float, default=1.0,
+                       help="delete only unreferenced files older than this [1]")
     return p
 
 
@@ -49,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             ok, bad = audit.verify()
             print("audit chain ok" if ok else f"audit chain BROKEN at entry {bad}")
             return 0 if ok else 1
+        if args.group == "photos":
+            done = engine.sweep_orphan_photos(dt.timedelta(hours=args.older_than_hours))
+            print(f"photos: {done['completed']} completed, {done['deleted']} deleted")
+            return 0
         if args.cmd == "add":
             user = auth.add_user(args.username, _password(args), args.role, args.skpd)
             print(f"added {user.username} ({user.role})")

@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 
 from lentera import cli
-from lentera.store import audit, auth, submissions
+from lentera.store import audit, submissions
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
     monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    auth.ensure_schema()
+    submissions.init()
     yield tmp_path
     submissions.dispose_all()
 

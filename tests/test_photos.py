@@ -12,7 +12,7 @@ import zlib
 import pytest
 from PIL import ExifTags, Image
 
-from lentera.store import photos, submissions
+from lentera.store import engine, photos, submissions
 from lentera.store.photos import PhotoError, process_photo
 
 GPS = ExifTags.IFD.GPSInfo
@@ -208,7 +208,7 @@ def test_sweep_orphans_deletes_unreferenced_finishes_committed_and_spares_the_re
         _age(path, 3)
     assert submissions.photo_path(interrupted) is None  # not shown while not in place
 
-    counts = photos.sweep_orphans(older_than=dt.timedelta(hours=1))
+    counts = engine.sweep_orphan_photos(older_than=dt.timedelta(hours=1))
 
     assert counts == {"completed": 1, "deleted": 2}
     assert submissions.photo_path(kept) == store / kept

@@ -17,7 +17,7 @@ from lentera.core.tickets import (
     new_ticket,
     normalize_ticket,
 )
-from lentera.store import submissions
+from lentera.store import intake, submissions
 
 CANONICAL = re.compile(r"^(LTR|USL)-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
@@ -118,7 +118,7 @@ def _complaint() -> dict:
 def test_collision_on_the_primary_key_draws_a_new_number(store, monkeypatch):
     first = submissions.create_pengaduan(_complaint(), [])
     drawn = iter([first, first, "LTR-AAAA-BBBB"])
-    monkeypatch.setattr(submissions, "new_ticket", lambda prefix: next(drawn))
+    monkeypatch.setattr(intake, "new_ticket", lambda prefix: next(drawn))
     second = submissions.create_pengaduan(_complaint(), [])
     assert second == "LTR-AAAA-BBBB"
     assert submissions.submission_count() == 2

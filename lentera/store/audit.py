@@ -3,77 +3,29 @@
 Each entry's `hash` is sha256 over the canonical JSON of the entry (id, at, actor, role, action,
 ticket, reason_code, note) followed by the previous entry's hash, so editing or deleting any
 row breaks the chain from that row on; `verify()` finds the first bad id. `record(conn, ...)`
-runs inside the caller's write transaction (`submissions.write_transaction()`), so an action and
-its audit entry commit or roll back together; BEGIN IMMEDIATE serialises writers, so two entries
-never share a predecessor. On SQLite and PostgreSQL triggers also refuse UPDATE and DELETE.
+runs inside the caller's write transaction (`lentera.store.engine.write_transaction()`), so an
+action and its audit entry commit or roll back together; BEGIN IMMEDIATE serialises writers, so
+two entries never share a predecessor. On SQLite and PostgreSQL triggers also refuse UPDATE and
+DELETE (table and triggers: lentera.store.tables, created by lentera.store.migrate).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
 import polars as pl
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    insert,
-    select,
-)
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from lentera.store import submissions
+from lentera.store import engine
+from lentera.store.tables import audit_log, utc_now
 
 GENESIS = "0" * 64
-metadata = MetaData()
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("at", DateTime, nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("role", String(32), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("ticket", String(16)),
-    Column("reason_code", String(64)),
-    Column("note", Text),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-    Index("ix_audit_ticket", "ticket"),
-)
-
-_APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION lentera_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
-        "AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS audit_append_only ON audit_log",
-        "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION lentera_audit_append_only()",
-    ],
-}
 
 
 class AuditError(Exception):
     """The audit log could not be written or read."""
-
-
-def create_schema(conn: Connection) -> None:
-    """Create the audit table and its append-only triggers when missing."""
-    metadata.create_all(conn, checkfirst=True)
-    for statement in _APPEND_ONLY.get(conn.dialect.name, []):
-        conn.exec_driver_sql(statement)
 
 
 def _canonical(entry: dict) -> str:
@@ -98,7 +50,7 @@ def record(conn: Connection, *, actor: str, role: str, action: str, ticket: str 
     last = conn.execute(select(audit_log.c.id, audit_log.c.hash)
                         .order_by(audit_log.c.id.desc()).limit(1)).first()
     entry = {"id": (last.id + 1) if last else 1,
-             "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+             "at": utc_now(),
              "actor": str(actor)[:64], "role": str(role)[:32], "action": str(action)[:40],
              "ticket": ticket, "reason_code": reason_code,
              "note": note[:2000] if note else None}
@@ -110,10 +62,8 @@ def record(conn: Connection, *, actor: str, role: str, action: str, ticket: str 
 
 def verify(batch: int = 5000) -> tuple[bool, int | None]:
     """(True, None) when the whole chain is intact; else (False, id of the first bad entry)."""
-    from lentera.store import auth
-    auth.ensure_schema()
     prev, expected_id, after = GENESIS, 1, 0
-    with submissions.read_connection() as conn:
+    with engine.read_connection() as conn:
         while True:
             rows = conn.execute(select(audit_log).where(audit_log.c.id > after)
                                 .order_by(audit_log.c.id).limit(batch)).all()
@@ -130,14 +80,12 @@ def verify(batch: int = 5000) -> tuple[bool, int | None]:
 
 def entries(ticket: str | None = None, limit: int = 200) -> pl.DataFrame:
     """The latest audit entries (newest first), optionally of one ticket."""
-    from lentera.store import auth
-    auth.ensure_schema()
     q = select(audit_log.c.id, audit_log.c.at, audit_log.c.actor, audit_log.c.role,
                audit_log.c.action, audit_log.c.ticket, audit_log.c.reason_code,
                audit_log.c.note).order_by(audit_log.c.id.desc()).limit(limit)
     if ticket is not None:
         q = q.where(audit_log.c.ticket == ticket)
-    with submissions.read_connection() as conn:
+    with engine.read_connection() as conn:
         rows = conn.execute(q).all()
     schema = {"id": pl.Int64, "at": pl.Datetime("us"), "actor": pl.String, "role": pl.String,
               "action": pl.String, "ticket": pl.String, "reason_code": pl.String,

@@ -12,28 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import insert, select, update
 
 from lentera.core import forms
-from lentera.store import audit, submissions
+from lentera.store import audit, engine
+from lentera.store.tables import petugas_user, utc_now
 
 ROLES = ("admin", "verifikator", "opd", "loket")
 # Which officials' page each role may open (url_path names of app.py).
@@ -52,23 +40,6 @@ SESSION_KEY = "_petugas"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_ready: set[str] = set()
-_ready_lock = threading.Lock()
-
-metadata = MetaData()
-petugas_user = Table(
-    "petugas_user", metadata,
-    Column("username", String(64), primary_key=True),
-    Column("role", String(16), nullable=False),
-    Column("kode_skpd", String(40)),
-    Column("password_hash", String(255), nullable=False),
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("failed_count", Integer, nullable=False, default=0),
-    Column("locked_until", DateTime),
-    Column("created_at", DateTime, nullable=False),
-    Column("password_changed_at", DateTime, nullable=False),
-    CheckConstraint("role IN ('admin', 'verifikator', 'opd', 'loket')", name="ck_petugas_role"),
-)
 
 
 class AuthError(Exception):
@@ -107,24 +78,6 @@ class User:
         return page in ROLE_PAGES.get(self.role, ())
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def ensure_schema() -> None:
-    """Create the accounts and audit tables in the configured store when missing."""
-    eng = submissions.engine()
-    key = str(eng.url)
-    if key in _ready:
-        return
-    with _ready_lock:
-        if key not in _ready:
-            with submissions.write_transaction() as conn:
-                metadata.create_all(conn, checkfirst=True)
-                audit.create_schema(conn)
-            _ready.add(key)
-
-
 def _valid_username(username: str) -> str:
     name = (username or "").strip().lower()
     if not _USERNAME.match(name):
@@ -144,7 +97,6 @@ def _row(conn, username: str):
 def add_user(username: str, password: str, role: str, kode_skpd: str | None = None, *,
              actor: str = "cli") -> User:
     """Create an account; `opd` users must name their kode_skpd, others must not."""
-    ensure_schema()
     name = _valid_username(username)
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
@@ -155,8 +107,8 @@ def add_user(username: str, password: str, role: str, kode_skpd: str | None = No
         raise AuthError("only opd users are bound to a kode_skpd")
     _check_password(password)
     digest = _hasher.hash(password)
-    now = _now()
-    with submissions.write_transaction() as conn:
+    now = utc_now()
+    with engine.write_transaction() as conn:
         if _row(conn, name) is not None:
             raise AuthError(f"user {name!r} exists")
         conn.execute(insert(petugas_user).values(
@@ -170,9 +122,8 @@ def add_user(username: str, password: str, role: str, kode_skpd: str | None = No
 
 def disable_user(username: str, *, actor: str = "cli") -> None:
     """Disable an account: its open sessions stop at their next action."""
-    ensure_schema()
     name = _valid_username(username)
-    with submissions.write_transaction() as conn:
+    with engine.write_transaction() as conn:
         done = conn.execute(update(petugas_user).where(petugas_user.c.username == name)
                             .values(disabled=True))
         if done.rowcount != 1:
@@ -182,14 +133,13 @@ def disable_user(username: str, *, actor: str = "cli") -> None:
 
 def reset_password(username: str, password: str, *, actor: str = "cli") -> None:
     """Set a new password, re-enable the account and clear its lock-out."""
-    ensure_schema()
     name = _valid_username(username)
     _check_password(password)
     digest = _hasher.hash(password)
-    with submissions.write_transaction() as conn:
+    with engine.write_transaction() as conn:
         done = conn.execute(update(petugas_user).where(petugas_user.c.username == name).values(
             password_hash=digest, disabled=False, failed_count=0, locked_until=None,
-            password_changed_at=_now()))
+            password_changed_at=utc_now()))
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
         audit.record(conn, actor=actor, role="admin", action="user_reset", note=name)
@@ -197,8 +147,7 @@ def reset_password(username: str, password: str, *, actor: str = "cli") -> None:
 
 def users() -> list[User]:
     """Every enabled account (for the CLI and admin views)."""
-    ensure_schema()
-    with submissions.read_connection() as conn:
+    with engine.read_connection() as conn:
         rows = conn.execute(select(petugas_user).where(petugas_user.c.disabled.is_(False))
                             .order_by(petugas_user.c.username)).all()
     return [User(r.username, r.role, r.kode_skpd) for r in rows]
@@ -206,13 +155,12 @@ def users() -> list[User]:
 
 def authenticate(username: str, password: str) -> User:
     """The account for these credentials; counts failures and locks after MAX_FAILED in a row."""
-    ensure_schema()
     name = (username or "").strip().lower()
-    now = _now()
+    now = utc_now()
     # Failures are committed before raising: an exception inside the transaction would roll
     # the failure count back and make the lock-out useless.
     error: AuthError | None = None
-    with submissions.write_transaction() as conn:
+    with engine.write_transaction() as conn:
         row = _row(conn, name) if _USERNAME.match(name) else None
         if row is None:
             # Spend the same time as a real check, so timing does not reveal which names exist.
@@ -253,8 +201,7 @@ _DUMMY_HASH = _hasher.hash("lentera-no-such-user")
 
 def lookup(username: str) -> User | None:
     """The enabled, unlocked account of this name as stored now; None otherwise."""
-    ensure_schema()
-    with submissions.read_connection() as conn:
+    with engine.read_connection() as conn:
         row = _row(conn, (username or "").strip().lower())
     if row is None or row.disabled:
         return None
@@ -265,7 +212,7 @@ def lookup(username: str) -> User | None:
 
 def start_session(session: MutableMapping, user: User, *, now: dt.datetime | None = None) -> None:
     """Mark `session` signed in as `user` (call after `authenticate`)."""
-    now = now or _now()
+    now = now or utc_now()
     session[SESSION_KEY] = {"username": user.username, "started": now, "seen": now}
 
 
@@ -274,7 +221,7 @@ def sign_out(session: MutableMapping, *, record: bool = True) -> None:
     state = session.pop(SESSION_KEY, None)
     if record and state:
         user = lookup(state["username"])
-        with submissions.write_transaction() as conn:
+        with engine.write_transaction() as conn:
             audit.record(conn, actor=state["username"], role=user.role if user else "-",
                          action="logout")
 
@@ -284,7 +231,7 @@ def session_user(session: MutableMapping, *, now: dt.datetime | None = None) -> 
     state = session.get(SESSION_KEY)
     if not state:
         return None
-    now = now or _now()
+    now = now or utc_now()
     if (now - state["started"] > dt.timedelta(hours=SESSION_HOURS)
             or now - state["seen"] > dt.timedelta(minutes=IDLE_MINUTES)):
         session.pop(SESSION_KEY, None)

@@ -8,7 +8,7 @@ Storage is two-phase so that a photo file and its database row exist together or
 `stage_photo` writes `<name>.part`, the caller commits its transaction, then `commit_staged`
 renames the file into place (or `discard_staged` deletes it on failure). A process killed in
 between leaves only `.part` files: `sweep_orphans` finishes the rename for rows that did commit
-and deletes everything no committed row references.
+and deletes everything no committed row references. This module knows files, not rows.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import io
 import os
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,16 +181,14 @@ def discard_staged(staged: StagedPhoto) -> None:
     staged.final_path.unlink(missing_ok=True)
 
 
-def sweep_orphans(older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict[str, int]:
-    """Finish interrupted renames and delete files no committed row references; returns counts.
+def sweep_orphans(referenced: Collection[str],
+                  older_than: dt.timedelta = dt.timedelta(hours=1)) -> dict[str, int]:
+    """Finish interrupted renames and delete files `referenced` does not name; returns counts.
 
-    Only files older than `older_than` are deleted, so a submission in flight is never touched.
+    `referenced` are the file names of committed rows (`lentera.store.engine.sweep_orphan_photos`
+    reads them). Only files older than `older_than` are deleted, so a submission in flight is
+    never touched.
     """
-    from lentera.store import (
-        submissions,  # the store imports this module; import here, not at the top
-    )
-
-    referenced = submissions.referenced_photo_names()
     root = uploads_root()
     cutoff = time.time() - older_than.total_seconds()
     completed = deleted = 0

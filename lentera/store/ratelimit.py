@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 
 from lentera.core import config
-from lentera.store import submissions
+from lentera.store import engine
+from lentera.store.tables import app_secret, rate_event
 
 _SALT_NAME = "ratelimit_salt"
 
@@ -40,8 +41,8 @@ def _salt() -> bytes:
     configured = config.ratelimit_salt()
     if configured:
         return configured.encode()
-    t = submissions.app_secret
-    with submissions.write_transaction() as conn:
+    t = app_secret
+    with engine.write_transaction() as conn:
         value = conn.execute(select(t.c.value).where(t.c.name == _SALT_NAME)).scalar()
         if value is None:
             value = secrets.token_hex(32)
@@ -83,9 +84,9 @@ def check_and_record(session_id: str | None, address: str | None, *, limit: int 
         keys.append(key_hash("address", _address_key(str(address)), salt))
     if not keys:
         return RateDecision(True, 0)
-    t = submissions.rate_event
+    t = rate_event
     cutoff = now - window
-    with submissions.write_transaction() as conn:
+    with engine.write_transaction() as conn:
         conn.execute(delete(t).where(t.c.at <= cutoff))
         rows = conn.execute(select(t.c.key_hash, t.c.at)
                             .where(t.c.key_hash.in_(keys), t.c.at > cutoff)

@@ -1,0 +1,194 @@
+"""Every table of the submissions database in ONE SQLAlchemy MetaData, with its append-only triggers.
+
+Times are stored as naive UTC (`utc_now`); readers turn them aware with `aware`. The tables are
+created only by `lentera.store.migrate`; no other module creates or alters them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+# One row per ticket; `status` mirrors the latest event.
+submission = Table(
+    "submission", metadata,
+    Column("ticket", String(16), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("kategori", String(80)),
+    Column("klasifikasi", String(32)),
+    Column("judul", Text),
+    Column("isi", Text),
+    Column("kode_desa", String(20)),
+    Column("kode_kecamatan", String(16)),
+    Column("lat", Float),
+    Column("lng", Float),
+    Column("rahasia", Boolean, nullable=False),
+    Column("anonim", Boolean, nullable=False),
+    Column("kanal", String(20), nullable=False, server_default="web"),
+    Column("kode_skpd", String(40)),
+    Column("usulan", Text),
+    Column("permasalahan", Text),
+    Column("volume", Float),
+    Column("satuan", String(32)),
+    Column("perkiraan_biaya", Numeric(18, 2, asdecimal=False)),
+    Column("bidang_urusan", String(120)),
+    Column("tahun_rkpd", Integer),
+    Column("support_of", String(16), ForeignKey("submission.ticket")),
+    Column("support_count", Integer, nullable=False, server_default="0"),
+    CheckConstraint("kind IN ('pengaduan', 'usulan')", name="ck_submission_kind"),
+    Index("ix_submission_kind_created", "kind", "created_at"),
+)
+
+# Phone/e-mail with the consent text version, apart from the submission; no public reader.
+contact = Table(
+    "contact", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("value", String(254), nullable=False),
+    Column("consent_text_version", String(32), nullable=False),
+    Column("consent_at", DateTime, nullable=False),
+    CheckConstraint("kind IN ('phone', 'email')", name="ck_contact_kind"),
+)
+
+# Append-only status history, written only by lentera.store.events.
+event = Table(
+    "event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("from_status", String(32)),
+    Column("to_status", String(32), nullable=False),
+    Column("reason_code", String(64)),
+    Column("public_note", Text),
+    Index("ix_event_ticket", "ticket", "id"),
+)
+
+# Re-encoded photo files under LENTERA_UPLOADS (see lentera.store.photos).
+photo = Table(
+    "photo", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False, index=True),
+    Column("file_name", String(64), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Rate-limit attempts as salted hashes (lentera.store.ratelimit).
+rate_event = Table(
+    "rate_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_rate_event_key_at", "key_hash", "at"),
+    Index("ix_rate_event_at", "at"),
+)
+
+app_secret = Table(
+    "app_secret", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
+# Officials' local accounts (lentera.store.auth).
+petugas_user = Table(
+    "petugas_user", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("kode_skpd", String(40)),
+    Column("password_hash", String(255), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'verifikator', 'opd', 'loket')", name="ck_petugas_role"),
+)
+
+# Hash-chained log of every officials' action (lentera.store.audit).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("ticket", String(16)),
+    Column("reason_code", String(64)),
+    Column("note", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_ticket", "ticket"),
+)
+
+# Triggers that refuse UPDATE and DELETE, per dialect (released migration steps run them as is).
+EVENT_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER event_no_update BEFORE UPDATE ON event "
+        "BEGIN SELECT RAISE(ABORT, 'event is append-only'); END",
+        "CREATE TRIGGER event_no_delete BEFORE DELETE ON event "
+        "BEGIN SELECT RAISE(ABORT, 'event is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION lentera_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'event is append-only'; END $$",
+        "CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event "
+        "FOR EACH ROW EXECUTE FUNCTION lentera_event_append_only()",
+    ],
+}
+# Idempotent: stores that predate migration 3 may already have them.
+AUDIT_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION lentera_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS audit_append_only ON audit_log",
+        "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION lentera_audit_append_only()",
+    ],
+}
+
+
+def utc_now() -> dt.datetime:
+    """Now as the store keeps times: naive UTC."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored (naive UTC) time as an aware UTC datetime."""
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
