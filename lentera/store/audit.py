@@ -22,6 +22,7 @@ from lentera.store import engine
 from lentera.store.tables import audit_log, utc_now
 
 GENESIS = "0" * 64
+VERIFY_BATCH = 5000  # rows read per round trip while walking the chain
 
 
 class AuditError(Exception):
@@ -60,13 +61,13 @@ def record(conn: Connection, *, actor: str, role: str, action: str, ticket: str 
     return entry["id"]
 
 
-def verify(batch: int = 5000) -> tuple[bool, int | None]:
+def verify() -> tuple[bool, int | None]:
     """(True, None) when the whole chain is intact; else (False, id of the first bad entry)."""
     prev, expected_id, after = GENESIS, 1, 0
     with engine.read_connection() as conn:
         while True:
             rows = conn.execute(select(audit_log).where(audit_log.c.id > after)
-                                .order_by(audit_log.c.id).limit(batch)).all()
+                                .order_by(audit_log.c.id).limit(VERIFY_BATCH)).all()
             if not rows:
                 return True, None
             for row in rows:

@@ -37,6 +37,7 @@ SESSION_HOURS = 8  # absolute lifetime of a session
 IDLE_MINUTES = 30  # a session unused this long expires
 MIN_PASSWORD = 10
 SESSION_KEY = "_petugas"
+ACCOUNT_ACTOR = "cli"  # accounts are managed from the command line only (lentera.cli)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -94,8 +95,7 @@ def _row(conn, username: str):
     return conn.execute(select(petugas_user).where(petugas_user.c.username == username)).first()
 
 
-def add_user(username: str, password: str, role: str, kode_skpd: str | None = None, *,
-             actor: str = "cli") -> User:
+def add_user(username: str, password: str, role: str, kode_skpd: str | None = None) -> User:
     """Create an account; `opd` users must name their kode_skpd, others must not."""
     name = _valid_username(username)
     if role not in ROLES:
@@ -115,12 +115,12 @@ def add_user(username: str, password: str, role: str, kode_skpd: str | None = No
             username=name, role=role, kode_skpd=kode_skpd if role == "opd" else None,
             password_hash=digest, disabled=False, failed_count=0, created_at=now,
             password_changed_at=now))
-        audit.record(conn, actor=actor, role="admin", action="user_add",
+        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_add",
                      note=f"{name} ({role}{' ' + kode_skpd if role == 'opd' else ''})")
     return User(name, role, kode_skpd if role == "opd" else None)
 
 
-def disable_user(username: str, *, actor: str = "cli") -> None:
+def disable_user(username: str) -> None:
     """Disable an account: its open sessions stop at their next action."""
     name = _valid_username(username)
     with engine.write_transaction() as conn:
@@ -128,10 +128,10 @@ def disable_user(username: str, *, actor: str = "cli") -> None:
                             .values(disabled=True))
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
-        audit.record(conn, actor=actor, role="admin", action="user_disable", note=name)
+        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_disable", note=name)
 
 
-def reset_password(username: str, password: str, *, actor: str = "cli") -> None:
+def reset_password(username: str, password: str) -> None:
     """Set a new password, re-enable the account and clear its lock-out."""
     name = _valid_username(username)
     _check_password(password)
@@ -142,7 +142,7 @@ def reset_password(username: str, password: str, *, actor: str = "cli") -> None:
             password_changed_at=utc_now()))
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
-        audit.record(conn, actor=actor, role="admin", action="user_reset", note=name)
+        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_reset", note=name)
 
 
 def users() -> list[User]:
@@ -216,10 +216,10 @@ def start_session(session: MutableMapping, user: User, *, now: dt.datetime | Non
     session[SESSION_KEY] = {"username": user.username, "started": now, "seen": now}
 
 
-def sign_out(session: MutableMapping, *, record: bool = True) -> None:
+def sign_out(session: MutableMapping) -> None:
     """Forget the signed-in user of this session (and log it)."""
     state = session.pop(SESSION_KEY, None)
-    if record and state:
+    if state:
         user = lookup(state["username"])
         with engine.write_transaction() as conn:
             audit.record(conn, actor=state["username"], role=user.role if user else "-",

@@ -1,0 +1,162 @@
+"""The store's structure: one migration path, one writer of events, officials' writes atomic with
+their audit entries, and the photo sweep (at start-up and from the command line)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lentera import cli
+from lentera.core import forms
+from lentera.services import petugas
+from lentera.store import audit, auth, engine, migrate, photos, submissions, tables
+
+ROOT = Path(__file__).resolve().parent.parent
+PW = "kata-sandi-uji-123"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
+    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+    yield tmp_path
+    submissions.dispose_all()
+
+
+def complaint() -> dict:
+    return {"kategori": "Infrastruktur", "judul": "Jalan berlubang di depan sekolah",
+            "isi": "Lubang besar di jalan desa membahayakan anak sekolah setiap pagi.",
+            "kode_desa": forms.desa_options()[5]["kode_desa"]}
+
+
+def session_of(username: str, role: str) -> dict:
+    session: dict = {}
+    auth.start_session(session, auth.add_user(username, PW, role))
+    return session
+
+
+def count(store: Path, table: str) -> int:
+    return sqlite3.connect(store / "sub.sqlite").execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def broken_audit(*args, **kwargs):
+    raise RuntimeError("audit write failed")
+
+
+def old_file(path: Path, hours: float = 3) -> None:
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+
+
+# ---------------------------------------------------------------- one migration path
+
+def test_every_table_is_created_by_the_migrations(store):
+    submissions.init()
+    names = set(sa.inspect(engine.current()).get_table_names())
+    assert names == set(tables.metadata.tables)
+    assert submissions.schema_version_of() == migrate.SCHEMA_VERSION
+
+
+def test_a_store_whose_accounts_and_audit_were_made_on_first_use_upgrades_in_place(
+        store, monkeypatch):
+    # Before step 3, auth created petugas_user and audit_log (with triggers) on first use.
+    with monkeypatch.context() as m:
+        m.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:2])
+        submissions.init()
+        with submissions.write_transaction() as conn:
+            tables.petugas_user.create(conn)
+            tables.audit_log.create(conn)
+            for statement in tables.AUDIT_APPEND_ONLY["sqlite"]:
+                conn.exec_driver_sql(statement)
+            audit.record(conn, actor="cli", role="admin", action="user_add", note="lama")
+        submissions.dispose_all()
+    submissions.init()
+    assert submissions.schema_version_of() == 3
+    assert audit.verify() == (True, None) and count(store, "audit_log") == 1
+    with pytest.raises(sa.exc.DBAPIError), submissions.write_transaction() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_log")
+
+
+# ---------------------------------------------------------------- one writer of events
+
+def test_only_the_events_module_inserts_events():
+    writer = re.compile(r"insert\(\s*(?:\w+\.)?event\b")
+    found = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "lentera").rglob("*.py")
+                   if writer.search(p.read_text(encoding="utf-8")))
+    assert found == ["lentera/store/events.py"]
+
+
+def test_an_action_whose_audit_entry_fails_leaves_no_event(store, monkeypatch):
+    verif = session_of("verif1", "verifikator")
+    ticket = submissions.create_pengaduan(complaint(), [])
+    events_before, audit_before = count(store, "event"), count(store, "audit_log")
+    with monkeypatch.context() as m, pytest.raises(RuntimeError, match="audit write failed"):
+        m.setattr(audit, "record", broken_audit)
+        petugas.act(verif, ticket, "verify", "lengkap")
+    assert count(store, "event") == events_before and count(store, "audit_log") == audit_before
+    assert submissions.public_view(ticket)["status"] == "diterima"
+    petugas.act(verif, ticket, "verify", "lengkap")
+    assert submissions.public_view(ticket)["status"] == "diverifikasi"
+    assert audit.entries(ticket)["action"].to_list() == ["verify"]
+
+
+def test_a_loket_complaint_whose_audit_entry_fails_is_not_stored(store, monkeypatch):
+    loket = session_of("loket1", "loket")
+    with monkeypatch.context() as m, pytest.raises(RuntimeError, match="audit write failed"):
+        m.setattr(audit, "record", broken_audit)
+        petugas.create_loket(loket, complaint(), "telepon")
+    assert submissions.submission_count() == 0 and count(store, "event") == 0
+    ticket = petugas.create_loket(loket, complaint(), "telepon")
+    [entry] = audit.entries(ticket).rows(named=True)
+    assert (entry["action"], entry["reason_code"], entry["actor"]) == ("loket_create", "telepon",
+                                                                       "loket1")
+
+
+def test_a_contact_reveal_whose_audit_entry_fails_shows_nothing(store, monkeypatch):
+    verif = session_of("verif1", "verifikator")
+    ticket = submissions.create_pengaduan(complaint(), [], {"value": "081298765432",
+                                                            "consent": True})
+    monkeypatch.setattr(audit, "record", broken_audit)
+    with pytest.raises(RuntimeError, match="audit write failed"):
+        petugas.reveal_contact(verif, ticket, "konfirmasi_lokasi")
+
+
+# ---------------------------------------------------------------- the photo sweep
+
+def _orphans(store: Path) -> tuple[Path, Path]:
+    root = store / "uploads"
+    root.mkdir(parents=True, exist_ok=True)
+    part = root / (photos.new_file_name(".jpg") + photos.PART_SUFFIX)
+    done = root / photos.new_file_name(".jpg")
+    for path in (part, done):
+        path.write_bytes(b"x")
+        old_file(path)
+    return part, done
+
+
+def test_the_store_sweeps_stale_orphans_once_when_it_starts(store):
+    part, done = _orphans(store)
+    submissions.init()
+    assert not part.exists() and not done.exists()
+    later, _ = _orphans(store)
+    submissions.dispose_all()
+    submissions.init()  # same store in the same process: not swept again
+    assert later.exists()
+
+
+def test_photos_sweep_command(store, capsys):
+    submissions.init()
+    part, done = _orphans(store)
+    fresh = store / "uploads" / photos.new_file_name(".webp")
+    fresh.write_bytes(b"x")
+    assert cli.main(["photos", "sweep"]) == 0
+    assert capsys.readouterr().out.strip() == "photos: 0 completed, 2 deleted"
+    assert not part.exists() and not done.exists() and fresh.exists()
+    assert cli.main(["photos", "sweep", "--older-than-hours", "0"]) == 0
+    assert not fresh.exists()
