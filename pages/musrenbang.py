@@ -81,7 +81,7 @@ if kode_sub and re.fullmatch(r"[0-9]+(\.[0-9]+){1,6}", kode_sub):
             m1.metric(t("musrenbang.sub_pagu"), fmt.rupiah(money["pagu"]))
             m2.metric(t("musrenbang.sub_realisasi"), fmt.rupiah(money["realisasi"]))
             m3.metric(t("musrenbang.col_serapan"),
-                      fmt.percent(money["realisasi"] / money["pagu"]) if money["pagu"] else "–")
+                      fmt.percent(money["serapan"]) if money["serapan"] is not None else "–")
         st.caption(t("musrenbang.sub_proposals", n=fmt.number(linked.height)))
         st.dataframe(linked.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa",
                                    "nama_kecamatan", "status"),

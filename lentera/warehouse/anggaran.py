@@ -1,8 +1,8 @@
 """Budget (APBD) measures for the Anggaran page: headline, absorption, laggards, drill-down, search.
 
 Every function takes plain parameters and returns a Polars frame (queries in
-`lentera/sql/anggaran_*.sql`, values always as `$parameters`). Absorption is realisasi ÷ pagu,
-the perubahan pagu when the year has a perubahan stage, else the murni pagu, cumulative by month.
+`lentera/warehouse/sql/anggaran_*.sql` over the semantic layer's budget measures: tahap_efektif,
+pagu_baris, pagu_efektif, realisasi_kumulatif, serapan; values always as `$parameters`).
 Account codes are the ETL's normalised fixed-width codes (`5.1.01.01.01.0001`), so the levels
 are prefixes: akun 1, kelompok 3, jenis 6, objek 9, rincian 12 characters.
 """
@@ -310,12 +310,11 @@ def bench_queries() -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
+# Absorption, pagu, the stage in force and the perubahan are documented beside their definitions
+# in semantic.sql; these are the page's other methods.
 METHODS: list[tuple[str, str]] = [
-    ("anggaran.metode_serapan_judul", "anggaran.metode_serapan"),
-    ("anggaran.metode_pagu_judul", "anggaran.metode_pagu"),
     ("anggaran.metode_ringkasan_judul", "anggaran.metode_ringkasan"),
     ("anggaran.metode_tertinggal_judul", "anggaran.metode_tertinggal"),
     ("anggaran.metode_rincian_judul", "anggaran.metode_rincian"),
-    ("anggaran.metode_tanpa_pagu_judul", "anggaran.metode_tanpa_pagu"),
     ("anggaran.metode_pendapatan_judul", "anggaran.metode_pendapatan"),
 ]

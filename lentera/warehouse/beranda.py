@@ -11,39 +11,6 @@ import polars as pl
 
 from lentera.warehouse import db
 
-# Budget absorption (DESIGN.md): realisasi ÷ pagu, the revised pagu when a perubahan exists for
-# the year. Account class 4 is pendapatan, class 5 belanja (Permendagri 90/2019).
-_RINGKASAN_ANGGARAN = """
-WITH th AS (
-    SELECT coalesce(CAST($tahun AS INTEGER), max(tahun)) AS tahun FROM anggaran
-),
-tahap AS (
-    SELECT CASE WHEN bool_or(a.tahap = 'perubahan') THEN 'perubahan' ELSE 'murni' END AS tahap
-    FROM anggaran a, th WHERE a.tahun = th.tahun
-),
-pagu AS (
-    SELECT sum(a.pagu) FILTER (WHERE a.kode_rekening LIKE '5.%') AS pagu_belanja,
-           sum(a.pagu) FILTER (WHERE a.kode_rekening LIKE '4.%') AS pagu_pendapatan
-    FROM anggaran a, th, tahap
-    WHERE a.tahun = th.tahun AND coalesce(a.tahap, 'murni') = tahap.tahap
-),
-real AS (
-    SELECT max(r.bulan) AS bulan_terakhir,
-           sum(r.realisasi) FILTER (WHERE r.kode_rekening LIKE '5.%') AS realisasi_belanja,
-           sum(r.realisasi) FILTER (WHERE r.kode_rekening LIKE '4.%') AS realisasi_pendapatan
-    FROM realisasi r, th WHERE r.tahun = th.tahun
-)
-SELECT th.tahun, tahap.tahap,
-       pagu.pagu_belanja, real.realisasi_belanja,
-       CAST(real.realisasi_belanja AS DOUBLE) / nullif(pagu.pagu_belanja, 0) AS serapan_belanja,
-       pagu.pagu_pendapatan, real.realisasi_pendapatan,
-       CAST(real.realisasi_pendapatan AS DOUBLE) / nullif(pagu.pagu_pendapatan, 0)
-           AS capaian_pendapatan,
-       real.bulan_terakhir
-FROM th, tahap, pagu, real
-WHERE th.tahun IS NOT NULL
-"""
-
 _PENGADUAN_PER_STATUS = """
 WITH th AS (
     SELECT coalesce(CAST($tahun AS INTEGER), max(year(tanggal_masuk))) AS tahun FROM pengaduan
@@ -140,7 +107,7 @@ def _run(name: str, tables: tuple[str, ...], sql: str, params: dict | None = Non
 
 def ringkasan_anggaran(tahun: int | None = None) -> pl.DataFrame:
     """One row: belanja pagu/realisasi/serapan, pendapatan target/realisasi, last month with data."""
-    return _run("ringkasan_anggaran", ("anggaran", "realisasi"), _RINGKASAN_ANGGARAN,
+    return _run("ringkasan_anggaran", ("anggaran", "realisasi"), db.sql_text("anggaran_beranda"),
                 {"tahun": tahun})
 
 

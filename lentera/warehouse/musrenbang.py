@@ -33,7 +33,7 @@ PUBLIC_COLUMNS = (
     "nama_desa", "kode_kecamatan", "nama_kecamatan", "lat", "lng", "volume", "satuan",
     "perkiraan_biaya", "kode_skpd_tujuan", "nama_skpd_tujuan", "bidang_urusan", "status",
     "alasan", "kode_sub_kegiatan", "nama_sub_kegiatan", "pagu_sub_kegiatan",
-    "realisasi_sub_kegiatan", "tahap_tercapai", "grup_duplikat",
+    "realisasi_sub_kegiatan", "serapan_sub_kegiatan", "tahap_tercapai", "grup_duplikat",
 )
 
 # Words that say nothing about what is proposed (place words, fillers, units).
@@ -43,9 +43,9 @@ STOPWORDS = frozenset("""
     unit buah paket titik meter m km ha the of and in at for to
 """.split())
 
+# How the funnel stage and a sub kegiatan's money are computed is documented beside their
+# definitions (tahap_usulan, uang_sub_kegiatan in semantic.sql); these are the other methods.
 METHODS: list[tuple[str, str]] = [
-    ("musrenbang.method_funnel_title", "musrenbang.method_funnel_body"),
-    ("musrenbang.method_money_title", "musrenbang.method_money_body"),
     ("musrenbang.method_duplicates_title", "musrenbang.method_duplicates_body"),
     ("musrenbang.method_placement_title", "musrenbang.method_placement_body"),
     ("musrenbang.method_map_title", "musrenbang.method_map_body"),
@@ -135,17 +135,16 @@ def rejection_reasons(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def funded(frame: pl.DataFrame) -> pl.DataFrame:
-    """Funded proposals with their sub kegiatan's pagu, realisasi and absorption."""
+    """Funded proposals with their sub kegiatan's pagu, realisasi and absorption (serapan)."""
     return (frame.filter(pl.col("tahap_tercapai") >= 5)
             .select("id_usulan", "tahun_rkpd", "usulan", "nama_desa", "kode_sub_kegiatan",
                     "nama_sub_kegiatan", "perkiraan_biaya", "pagu_sub_kegiatan",
-                    "realisasi_sub_kegiatan")
-            .with_columns((pl.col("realisasi_sub_kegiatan") / pl.col("pagu_sub_kegiatan"))
-                          .alias("serapan")))
+                    "realisasi_sub_kegiatan", pl.col("serapan_sub_kegiatan").alias("serapan")))
 
 
 def sub_kegiatan_money(kode: str, tahun: int) -> dict | None:
-    """Pagu and realisasi of one sub kegiatan in a year, or None when it is not in the budget."""
+    """Effective pagu, realisasi and serapan of one sub kegiatan in a year, or None when it is
+    not in that year's budget."""
     frame = db.named("musrenbang_money", {"kode": kode, "tahun": int(tahun)})
     return frame.row(0, named=True) if frame.height else None
 

@@ -25,6 +25,130 @@ CREATE OR REPLACE MACRO rasio(pembilang, penyebut) AS
 
 -- ==== anggaran (budget) =======================================================================
 
+-- The stage of one budget line: a line loaded without a stage belongs to the murni budget.
+CREATE OR REPLACE MACRO tahap_baris(tahap_tertulis) AS coalesce(tahap_tertulis, 'murni');
+
+-- measure: tahap_efektif
+-- unit: tahap (murni | perubahan)
+-- id.name: Tahap APBD yang berlaku
+-- en.name: Budget stage in force
+-- id.definition: Tahap APBD yang menjadi dasar serapan suatu tahun: perubahan bila tahun itu
+--   punya satu saja baris APBD perubahan, selain itu murni. Dipilih per tahun untuk seluruh
+--   anggaran, tidak per perangkat daerah atau sub kegiatan, sehingga halaman Anggaran,
+--   Musrenbang dan Beranda memakai pagu yang sama.
+-- en.definition: The budget stage a year's absorption is measured against: the revised budget
+--   (perubahan) when the year has any perubahan line, otherwise the original (murni). Chosen per
+--   year for the whole budget, never per office or sub-activity, so the Anggaran, Musrenbang and
+--   Beranda pages use the same budget.
+-- id.base: Satu tahun anggaran; semua baris pagu tahun itu.
+-- en.base: One budget year; every budget line of that year.
+-- id.caveats: APBD perubahan disahkan di tengah tahun: sebelum itu tahun berjalan diukur
+--   terhadap pagu murni. Sub kegiatan yang tidak ada di APBD perubahan tahun itu berpagu nol.
+-- en.caveats: The revision is adopted mid-year, so until then the current year is measured
+--   against the original budget. A sub-activity missing from that year's revision has a budget
+--   of zero.
+-- Pass a $parameter or a qualified column (not `tahun` nor `ae_baris.*`): they would bind inside.
+CREATE OR REPLACE MACRO tahap_efektif(pilih_tahun) AS (
+    SELECT CASE WHEN bool_or(tahap_baris(ae_baris.tahap) = 'perubahan') THEN 'perubahan'
+                ELSE 'murni' END
+    FROM anggaran ae_baris WHERE ae_baris.tahun = pilih_tahun
+);
+
+-- Every budget year: which stages exist and the stage in force (a helper for year pickers).
+CREATE OR REPLACE MACRO tahap_anggaran() AS TABLE
+    SELECT y.tahun,
+           bool_or(tahap_baris(y.tahap) = 'murni') AS ada_murni,
+           bool_or(tahap_baris(y.tahap) = 'perubahan') AS ada_perubahan,
+           tahap_efektif(y.tahun) AS tahap_efektif
+    FROM anggaran y
+    GROUP BY y.tahun;
+
+-- measure: pagu_baris
+-- unit: rupiah (baris anggaran)
+-- id.name: Pagu
+-- en.name: Budget (pagu)
+-- id.definition: Baris-baris pagu APBD suatu tahun pada satu tahap (murni atau perubahan);
+--   pagu suatu perangkat daerah, sub kegiatan atau rekening adalah jumlah barisnya. Untuk
+--   pendapatan (akun 4) pagu adalah target. Memilih tahap di halaman Anggaran mengganti pagu
+--   yang ditampilkan; persentase di ringkasan, rincian dan pencarian dihitung terhadap pagu
+--   tahap itu.
+-- en.definition: The APBD budget lines of a year at one stage (original murni or revised
+--   perubahan); the budget of an office, sub-activity or account is the sum of its lines. For
+--   revenue (account 4) the budget is the target. Choosing a stage on the Anggaran page changes
+--   the budget shown; percentages in the headline, breakdown and search are against that stage.
+-- id.base: Tahun anggaran dan tahap yang dipilih.
+-- en.base: The chosen budget year and stage.
+-- id.caveats: Angka dari dokumen APBD yang dimuat; baris tanpa keterangan tahap dianggap murni.
+-- en.caveats: Figures from the loaded APBD documents; a line without a stage counts as murni.
+CREATE OR REPLACE MACRO pagu_baris(pilih_tahun, pilih_tahap) AS TABLE
+    SELECT * FROM anggaran WHERE tahun = pilih_tahun AND tahap_baris(tahap) = pilih_tahap;
+
+-- measure: pagu_efektif
+-- unit: rupiah (baris anggaran)
+-- id.name: Pagu efektif
+-- en.name: Effective budget
+-- id.definition: Baris pagu setiap tahun pada tahap yang berlaku tahun itu (perubahan bila ada,
+--   selain itu murni; lihat tahap APBD yang berlaku). Dasar serapan anggaran dan pagu sub
+--   kegiatan di halaman Musrenbang.
+-- en.definition: Every year's budget lines at the stage in force that year (the revision when
+--   there is one, else the original; see budget stage in force). The base of budget absorption
+--   and of the sub-activity budgets on the Musrenbang page.
+-- id.base: Semua tahun anggaran yang dimuat.
+-- en.base: Every loaded budget year.
+-- id.caveats: Tahun berjalan memakai pagu murni sampai APBD perubahan dimuat.
+-- en.caveats: The current year uses the original budget until the revision is loaded.
+CREATE OR REPLACE MACRO pagu_efektif() AS TABLE
+    SELECT a.* FROM tahap_anggaran() t, pagu_baris(t.tahun, t.tahap_efektif) a;
+
+-- measure: perubahan_pagu
+-- unit: rupiah
+-- id.name: Perubahan APBD
+-- en.name: Budget revision
+-- id.definition: Per baris anggaran (perangkat daerah, sub kegiatan, rekening) suatu tahun:
+--   pagu murni dan pagu perubahan berdampingan; selisih = perubahan − murni. Bagian "apa yang
+--   berubah" menjumlahkannya per perangkat daerah dan per jenis belanja.
+-- en.definition: Per budget line (office, sub-activity, account) of a year: the original and
+--   revised budgets side by side; difference = revised − original. "What changed" sums them by
+--   office and by kind of spending.
+-- id.base: Satu tahun anggaran yang punya kedua tahap.
+-- en.base: One budget year that has both stages.
+-- id.caveats: Baris yang hanya ada di satu tahap berpagu nol di tahap lainnya.
+-- en.caveats: A line present at only one stage has a budget of zero at the other.
+CREATE OR REPLACE MACRO perubahan_pagu(pilih_tahun) AS TABLE
+    WITH m AS (
+        SELECT kode_skpd, kode_sub_kegiatan, kode_rekening, sum(pagu) AS pagu
+        FROM pagu_baris(pilih_tahun, 'murni') GROUP BY ALL
+    ),
+    p AS (
+        SELECT kode_skpd, kode_sub_kegiatan, kode_rekening, sum(pagu) AS pagu
+        FROM pagu_baris(pilih_tahun, 'perubahan') GROUP BY ALL
+    )
+    SELECT coalesce(m.kode_skpd, p.kode_skpd) AS kode_skpd,
+           coalesce(m.kode_sub_kegiatan, p.kode_sub_kegiatan) AS kode_sub_kegiatan,
+           coalesce(m.kode_rekening, p.kode_rekening) AS kode_rekening,
+           coalesce(m.pagu, 0) AS pagu_murni, coalesce(p.pagu, 0) AS pagu_perubahan
+    FROM m FULL JOIN p
+      ON m.kode_skpd IS NOT DISTINCT FROM p.kode_skpd
+     AND m.kode_sub_kegiatan IS NOT DISTINCT FROM p.kode_sub_kegiatan
+     AND m.kode_rekening IS NOT DISTINCT FROM p.kode_rekening;
+
+-- measure: realisasi_kumulatif
+-- unit: rupiah (baris realisasi)
+-- id.name: Realisasi kumulatif
+-- en.name: Cumulative spending (realisasi)
+-- id.definition: Baris realisasi suatu tahun dari Januari sampai akhir bulan yang dipilih;
+--   jumlahnya adalah uang yang sudah dibelanjakan (atau, untuk pendapatan, diterima) sampai
+--   tanggal itu. "Per akhir <bulan> <tahun>" adalah bulan terakhir yang sudah ada realisasinya.
+-- en.definition: The spending lines of a year from January to the end of the chosen month; their
+--   sum is the money spent (or, for revenue, received) by that date. "As of the end of <month>
+--   <year>" is the latest month with recorded spending.
+-- id.base: Tahun anggaran, Januari sampai akhir bulan yang dipilih.
+-- en.base: The budget year, January to the end of the chosen month.
+-- id.caveats: Realisasi dicatat per bulan; bulan tanpa realisasi dihitung nol.
+-- en.caveats: Spending is recorded per month; a month without spending counts as zero.
+CREATE OR REPLACE MACRO realisasi_kumulatif(pilih_tahun, sampai_bulan) AS TABLE
+    SELECT * FROM realisasi WHERE tahun = pilih_tahun AND bulan <= sampai_bulan;
+
 -- measure: serapan
 -- unit: rasio (ditampilkan sebagai persen)
 -- id.name: Serapan anggaran
@@ -37,8 +161,14 @@ CREATE OR REPLACE MACRO rasio(pembilang, penyebut) AS
 --   efektif tahun yang sama (pagu perubahan bila tahun itu punya APBD-P, selain itu pagu murni).
 -- en.base: Cumulative realisation from January to the chosen month, against the effective pagu
 --   of the same year (the revised pagu when the year has an APBD-P, else the original one).
--- id.caveats: Realisasi yang tidak punya baris pagu tetap dihitung pada tingkat kabupaten.
--- en.caveats: Realisation without a matching pagu line still counts at the kabupaten level.
+-- id.caveats: Realisasi dicocokkan ke baris anggaran pada (tahun, kode SKPD, kode sub kegiatan,
+--   kode rekening). Realisasi yang tidak punya baris pagu tetap dihitung, pada tingkat kabupaten
+--   maupun dengan pagu nol di rinciannya, sehingga persentasenya bisa melewati 100%. Bila tahap
+--   dipilih di halaman Anggaran, persentase dihitung terhadap pagu tahap itu.
+-- en.caveats: Spending is matched to budget lines on (year, office code, sub-activity code,
+--   account code). Spending without a budget line still counts, at the kabupaten level and with
+--   a zero budget in the breakdown, so percentages can exceed 100%. When a stage is chosen on the
+--   Anggaran page, percentages are against that stage's budget.
 CREATE OR REPLACE MACRO serapan(realisasi, pagu) AS rasio(realisasi, pagu);
 
 -- ==== sla (complaints and permits) ============================================================
@@ -398,3 +528,88 @@ JOIN (VALUES ('diterima', 1), ('diverifikasi', 2), ('didisposisi', 3), ('ditinda
              ('selesai', 5)) AS u(nama, urutan) ON u.nama = tahap;
 
 -- ==== musrenbang ==============================================================================
+
+-- measure: uang_sub_kegiatan
+-- unit: rupiah
+-- id.name: Dari usulan ke uang
+-- en.name: From proposal to money
+-- id.definition: Untuk setiap sub kegiatan yang ada di APBD suatu tahun (tahap mana pun): pagu
+--   efektif sub kegiatan itu (tahap APBD yang berlaku tahun itu, sama dengan halaman Anggaran),
+--   jumlah realisasinya pada tahun yang sama, dan serapannya. Usulan yang didanai menampilkan
+--   angka sub kegiatannya.
+-- en.definition: For every sub-activity in a year's APBD (at any stage): its effective budget
+--   (the stage in force that year, the same as on the Anggaran page), its total spending in the
+--   same year, and its absorption. Funded proposals show their sub-activity's figures.
+-- id.base: Tahun rencana (RKPD) usulan = tahun anggaran; semua perangkat daerah yang memakai kode
+--   sub kegiatan itu.
+-- en.base: The proposal's plan (RKPD) year = the budget year; every office using that
+--   sub-activity code.
+-- id.caveats: Satu sub kegiatan bisa membiayai beberapa usulan, jadi angka ini milik sub
+--   kegiatan, bukan satu usulan. Sub kegiatan yang tidak ada di APBD perubahan tahun itu berpagu
+--   nol.
+-- en.caveats: One sub-activity can fund several proposals, so the figures belong to the
+--   sub-activity, not to a single proposal. A sub-activity missing from that year's revision has
+--   a budget of zero.
+CREATE OR REPLACE MACRO uang_sub_kegiatan() AS TABLE
+    WITH ada AS (
+        SELECT tahun, kode_sub_kegiatan, any_value(nama_sub_kegiatan) AS nama_sub_kegiatan,
+               any_value(nama_skpd) AS nama_skpd
+        FROM anggaran WHERE kode_sub_kegiatan IS NOT NULL
+        GROUP BY tahun, kode_sub_kegiatan
+    ),
+    p AS (
+        SELECT tahun, kode_sub_kegiatan, sum(pagu) AS pagu
+        FROM pagu_efektif() WHERE kode_sub_kegiatan IS NOT NULL
+        GROUP BY tahun, kode_sub_kegiatan
+    ),
+    r AS (
+        SELECT tahun, kode_sub_kegiatan, sum(realisasi) AS realisasi
+        FROM realisasi WHERE kode_sub_kegiatan IS NOT NULL
+        GROUP BY tahun, kode_sub_kegiatan
+    )
+    SELECT ada.tahun, ada.kode_sub_kegiatan, ada.nama_sub_kegiatan, ada.nama_skpd,
+           coalesce(p.pagu, 0) AS pagu, coalesce(r.realisasi, 0) AS realisasi,
+           serapan(coalesce(r.realisasi, 0), p.pagu) AS serapan
+    FROM ada
+    LEFT JOIN p USING (tahun, kode_sub_kegiatan)
+    LEFT JOIN r USING (tahun, kode_sub_kegiatan);
+
+-- measure: tahap_usulan
+-- unit: tahap 1–6
+-- id.name: Alur usulan musrenbang
+-- en.name: Musrenbang proposal pipeline
+-- id.definition: Tahap terjauh yang dicapai usulan: 1 diusulkan desa → 2 diverifikasi kecamatan
+--   → 3 diterima OPD → 4 masuk RKPD → 5 didanai APBD → 6 sudah dibelanjakan. Tahap diambil dari
+--   status usulan; usulan dihitung di setiap tahap yang sudah dilaluinya. Usulan yang ditolak
+--   atau dikembalikan di tingkat kabupaten dihitung sampai tahap kecamatan, di tingkat
+--   desa/kecamatan hanya di tahap desa. Didanai: kode sub kegiatan usulan ada di APBD tahun
+--   rencananya (usulan ditolak/dikembalikan tidak pernah dihitung didanai). Sudah dibelanjakan:
+--   sub kegiatan itu punya realisasi di atas nol pada tahun itu.
+-- en.definition: The furthest stage a proposal reached: 1 proposed by the village → 2 verified
+--   by the district → 3 accepted by the office → 4 in the RKPD plan → 5 funded in the APBD → 6
+--   money spent. The stage comes from the proposal's status; a proposal counts in every stage it
+--   reached. A proposal rejected or returned at regency level counts up to the district stage,
+--   at village/district level only in the village stage. Funded: the proposal's sub-activity
+--   code is in the APBD of its plan year (rejected/returned proposals never count as funded).
+--   Money spent: that sub-activity has spending above zero in that year.
+-- id.base: Usulan yang cocok dengan saringan; tahun rencana (RKPD) usulan.
+-- en.base: The proposals matching the filters; each proposal's plan (RKPD) year.
+-- id.caveats: Status dicatat oleh petugas; usulan tanpa kode sub kegiatan tidak pernah mencapai
+--   tahap didanai.
+-- en.caveats: Statuses are recorded by officials; a proposal without a sub-activity code never
+--   reaches the funded stage.
+CREATE OR REPLACE MACRO tahap_usulan(status_usulan, tingkat_usulan, di_apbd, ada_realisasi) AS
+    greatest(
+        CASE status_usulan
+            WHEN 'diusulkan' THEN 1
+            WHEN 'diverifikasi_kecamatan' THEN 2
+            WHEN 'diterima_opd' THEN 3
+            WHEN 'masuk_rkpd' THEN 4
+            -- a rejected/returned proposal at kabupaten level had passed the kecamatan
+            ELSE CASE WHEN tingkat_usulan = 'kabupaten' THEN 2 ELSE 1 END
+        END,
+        -- rejected or returned proposals never count as funded or spent
+        CASE WHEN di_apbd AND status_usulan NOT IN ('ditolak', 'dikembalikan') THEN 5 ELSE 0 END,
+        CASE WHEN di_apbd AND status_usulan NOT IN ('ditolak', 'dikembalikan') AND ada_realisasi
+             THEN 6 ELSE 0 END
+    );

@@ -3,7 +3,7 @@
 WITH ang AS (
     SELECT kode_skpd, kode_sub_kegiatan, kode_rekening, nama_skpd, nama_sub_kegiatan,
            nama_rekening, pagu
-    FROM anggaran WHERE tahun = $tahun AND coalesce(tahap, 'murni') = $tahap
+    FROM pagu_baris($tahun, $tahap)
 ),
 real_sub AS (
     SELECT kode_skpd, coalesce(kode_sub_kegiatan, '-') AS sub, sum(realisasi) AS realisasi
@@ -81,7 +81,7 @@ semua AS (
     SELECT * FROM skpd_hit UNION ALL SELECT * FROM sub_hit UNION ALL SELECT * FROM rek_hit
 )
 SELECT jenis, kode, nama, kode_skpd, coalesce(pagu, 0) AS pagu, coalesce(realisasi, 0) AS realisasi,
-       CAST(realisasi AS DOUBLE) / nullif(CAST(pagu AS DOUBLE), 0) AS persen, dim, path
+       serapan(realisasi, pagu) AS persen, dim, path
 FROM semua
 WHERE coalesce(pagu, 0) <> 0 OR coalesce(realisasi, 0) <> 0
 ORDER BY pagu DESC, jenis, kode

@@ -9,8 +9,8 @@ WITH k AS (
 a AS (
     SELECT CASE WHEN starts_with(kode_rekening, '5.1') THEN left(kode_rekening, 6)
                 ELSE left(kode_rekening, 3) END AS awalan, sum(pagu) AS pagu
-    FROM anggaran
-    WHERE tahun = $tahun AND coalesce(tahap, 'murni') = $tahap AND starts_with(kode_rekening, '5')
+    FROM pagu_baris($tahun, $tahap)
+    WHERE starts_with(kode_rekening, '5')
     GROUP BY 1
 ),
 r AS (
@@ -28,7 +28,7 @@ j AS (
     GROUP BY 1
 )
 SELECT kategori, pagu, realisasi,
-       CAST(realisasi AS DOUBLE) / nullif(CAST(pagu AS DOUBLE), 0) AS persen,
-       CAST(pagu AS DOUBLE) / nullif(sum(CAST(pagu AS DOUBLE)) OVER (), 0) AS porsi
+       serapan(realisasi, pagu) AS persen,
+       rasio(pagu, sum(pagu) OVER ()) AS porsi
 FROM j
 ORDER BY urut

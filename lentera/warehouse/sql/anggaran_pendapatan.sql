@@ -1,8 +1,8 @@
 -- Pendapatan: by kelompok (PAD, transfer, lain-lain) and by objek within pajak (4.1.01),
 -- retribusi (4.1.02) and central transfers (4.2.01); realisasi against the pagu (target).
 WITH a AS (
-    SELECT kode_rekening, sum(pagu) AS pagu FROM anggaran
-    WHERE tahun = $tahun AND coalesce(tahap, 'murni') = $tahap AND starts_with(kode_rekening, '4')
+    SELECT kode_rekening, sum(pagu) AS pagu FROM pagu_baris($tahun, $tahap)
+    WHERE starts_with(kode_rekening, '4')
     GROUP BY 1
 ),
 r AS (
@@ -28,8 +28,7 @@ g AS (
     FROM bagian GROUP BY bagian, kode
 )
 SELECT g.bagian, g.kode, coalesce(k.nama_rekening, g.kode) AS nama, g.pagu, g.realisasi,
-       CAST(g.realisasi AS DOUBLE) / nullif(CAST(g.pagu AS DOUBLE), 0) AS persen,
-       CAST(g.pagu AS DOUBLE) / nullif(sum(CAST(g.pagu AS DOUBLE)) OVER (PARTITION BY g.bagian), 0)
-           AS porsi
+       serapan(g.realisasi, g.pagu) AS persen,
+       rasio(g.pagu, sum(g.pagu) OVER (PARTITION BY g.bagian)) AS porsi
 FROM g LEFT JOIN kode_rekening k ON k.kode_rekening = g.kode
 ORDER BY g.bagian, g.pagu DESC

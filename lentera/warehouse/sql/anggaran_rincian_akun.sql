@@ -4,9 +4,8 @@
 WITH a AS (
     SELECT CASE WHEN $panjang = 0 THEN kode_rekening ELSE left(kode_rekening, $panjang) END AS kode,
            sum(pagu) AS pagu, min(nama_rekening) AS nama_baris
-    FROM anggaran
-    WHERE tahun = $tahun AND coalesce(tahap, 'murni') = $tahap
-      AND starts_with(kode_rekening, $awalan)
+    FROM pagu_baris($tahun, $tahap)
+    WHERE starts_with(kode_rekening, $awalan)
     GROUP BY 1
 ),
 r AS (
@@ -24,7 +23,7 @@ j AS (
 SELECT j.kode,
        coalesce(k.nama_rekening, CASE WHEN $panjang = 0 THEN j.nama_baris END, j.kode) AS nama,
        j.pagu, j.realisasi,
-       CAST(j.realisasi AS DOUBLE) / nullif(CAST(j.pagu AS DOUBLE), 0) AS persen,
-       CAST(j.pagu AS DOUBLE) / nullif(sum(CAST(j.pagu AS DOUBLE)) OVER (), 0) AS porsi
+       serapan(j.realisasi, j.pagu) AS persen,
+       rasio(j.pagu, sum(j.pagu) OVER ()) AS porsi
 FROM j LEFT JOIN kode_rekening k ON k.kode_rekening = j.kode
 ORDER BY j.pagu DESC, j.kode

@@ -10,9 +10,8 @@ WITH a AS (
                          ELSE kode_rekening END AS kode,
            sum(pagu) AS pagu, min(nama_sub_kegiatan) AS nama_sub, min(nama_skpd) AS nama_skpd_baris,
            min(nama_rekening) AS nama_rek
-    FROM anggaran
-    WHERE tahun = $tahun AND coalesce(tahap, 'murni') = $tahap
-      AND starts_with(kode_rekening, '5')
+    FROM pagu_baris($tahun, $tahap)
+    WHERE starts_with(kode_rekening, '5')
       AND ($skpd = '' OR kode_skpd = $skpd)
       AND starts_with(coalesce(kode_sub_kegiatan, '-'), $awalan)
     GROUP BY 1
@@ -42,8 +41,8 @@ SELECT j.kode,
                      ELSE NULL END AS nama,
        CASE WHEN $tingkat = 0 THEN s.singkatan END AS singkatan,
        j.pagu, j.realisasi,
-       CAST(j.realisasi AS DOUBLE) / nullif(CAST(j.pagu AS DOUBLE), 0) AS persen,
-       CAST(j.pagu AS DOUBLE) / nullif(sum(CAST(j.pagu AS DOUBLE)) OVER (), 0) AS porsi
+       serapan(j.realisasi, j.pagu) AS persen,
+       rasio(j.pagu, sum(j.pagu) OVER ()) AS porsi
 FROM j LEFT JOIN skpd s ON $tingkat = 0 AND s.kode_skpd = j.kode
 LEFT JOIN kode_rekening k ON $tingkat = 4 AND k.kode_rekening = j.kode
 ORDER BY j.pagu DESC, j.kode

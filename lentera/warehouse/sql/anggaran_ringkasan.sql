@@ -4,44 +4,35 @@ WITH pos(pos, urut) AS (
     VALUES ('pendapatan', 1), ('belanja', 2), ('penerimaan_pembiayaan', 3),
            ('pengeluaran_pembiayaan', 4)
 ),
-tahap_lalu AS (
-    SELECT CASE WHEN bool_or(coalesce(tahap, 'murni') = 'perubahan') THEN 'perubahan'
-                ELSE 'murni' END AS tahap
-    FROM anggaran WHERE tahun = $tahun - 1
+baris AS (
+    SELECT 'kini' AS kapan, kode_rekening, pagu, NULL AS realisasi FROM pagu_baris($tahun, $tahap)
+    UNION ALL
+    SELECT 'lalu', kode_rekening, pagu, NULL
+    FROM pagu_baris($tahun - 1, tahap_efektif($tahun - 1))
+    UNION ALL
+    SELECT 'kini', kode_rekening, NULL, realisasi FROM realisasi_kumulatif($tahun, $bulan)
+    UNION ALL
+    SELECT 'lalu', kode_rekening, NULL, realisasi FROM realisasi_kumulatif($tahun - 1, $bulan)
 ),
-pagu AS (
-    SELECT CASE WHEN starts_with(a.kode_rekening, '4') THEN 'pendapatan'
-                WHEN starts_with(a.kode_rekening, '5') THEN 'belanja'
-                WHEN starts_with(a.kode_rekening, '6.1') THEN 'penerimaan_pembiayaan'
-                WHEN starts_with(a.kode_rekening, '6.2') THEN 'pengeluaran_pembiayaan' END AS pos,
-           sum(a.pagu) FILTER (WHERE a.tahun = $tahun
-                                 AND coalesce(a.tahap, 'murni') = $tahap) AS pagu,
-           sum(a.pagu) FILTER (WHERE a.tahun = $tahun - 1
-                                 AND coalesce(a.tahap, 'murni') = t.tahap) AS pagu_lalu
-    FROM anggaran a, tahap_lalu t
-    WHERE a.tahun IN ($tahun, $tahun - 1)
-    GROUP BY 1
-),
-real AS (
+g AS (
     SELECT CASE WHEN starts_with(kode_rekening, '4') THEN 'pendapatan'
                 WHEN starts_with(kode_rekening, '5') THEN 'belanja'
                 WHEN starts_with(kode_rekening, '6.1') THEN 'penerimaan_pembiayaan'
                 WHEN starts_with(kode_rekening, '6.2') THEN 'pengeluaran_pembiayaan' END AS pos,
-           sum(realisasi) FILTER (WHERE tahun = $tahun) AS realisasi,
-           sum(realisasi) FILTER (WHERE tahun = $tahun - 1) AS realisasi_lalu
-    FROM realisasi
-    WHERE tahun IN ($tahun, $tahun - 1) AND bulan <= $bulan
+           sum(pagu) FILTER (WHERE kapan = 'kini') AS pagu,
+           sum(realisasi) FILTER (WHERE kapan = 'kini') AS realisasi,
+           sum(pagu) FILTER (WHERE kapan = 'lalu') AS pagu_lalu,
+           sum(realisasi) FILTER (WHERE kapan = 'lalu') AS realisasi_lalu
+    FROM baris
     GROUP BY 1
 )
 SELECT pos.pos,
-       coalesce(pagu.pagu, 0) AS pagu,
-       coalesce(real.realisasi, 0) AS realisasi,
-       CAST(real.realisasi AS DOUBLE) / nullif(CAST(pagu.pagu AS DOUBLE), 0) AS persen,
-       pagu.pagu_lalu,
-       real.realisasi_lalu,
-       CAST(real.realisasi_lalu AS DOUBLE) / nullif(CAST(pagu.pagu_lalu AS DOUBLE), 0)
-           AS persen_lalu
+       coalesce(g.pagu, 0) AS pagu,
+       coalesce(g.realisasi, 0) AS realisasi,
+       serapan(g.realisasi, g.pagu) AS persen,
+       g.pagu_lalu,
+       g.realisasi_lalu,
+       serapan(g.realisasi_lalu, g.pagu_lalu) AS persen_lalu
 FROM pos
-LEFT JOIN pagu USING (pos)
-LEFT JOIN real USING (pos)
+LEFT JOIN g USING (pos)
 ORDER BY pos.urut

@@ -1,16 +1,10 @@
--- Absorption of belanja by month for every year: cumulative realisasi ÷ the year's effective
--- pagu (perubahan when the year has one, else murni). Months without realisasi count as zero.
-WITH eff AS (
-    SELECT tahun,
-           CASE WHEN bool_or(coalesce(tahap, 'murni') = 'perubahan') THEN 'perubahan'
-                ELSE 'murni' END AS tahap
-    FROM anggaran GROUP BY tahun
-),
-pagu AS (
-    SELECT a.tahun, sum(a.pagu) AS pagu
-    FROM anggaran a JOIN eff ON a.tahun = eff.tahun AND coalesce(a.tahap, 'murni') = eff.tahap
-    WHERE starts_with(a.kode_rekening, '5')
-    GROUP BY a.tahun
+-- Absorption of belanja by month for every year: cumulative realisasi (January to the month, a
+-- running sum of the monthly totals) ÷ the year's effective pagu. Months without realisasi count
+-- as zero.
+WITH pagu AS (
+    SELECT tahun, sum(pagu) AS pagu
+    FROM pagu_efektif() WHERE starts_with(kode_rekening, '5')
+    GROUP BY tahun
 ),
 bulanan AS (
     SELECT tahun, bulan, sum(realisasi) AS realisasi
@@ -30,6 +24,6 @@ kum AS (
     FROM bulan b LEFT JOIN bulanan m USING (tahun, bulan)
 )
 SELECT kum.tahun, kum.bulan, kum.realisasi, kum.realisasi_kumulatif, pagu.pagu,
-       CAST(kum.realisasi_kumulatif AS DOUBLE) / nullif(CAST(pagu.pagu AS DOUBLE), 0) AS serapan
+       serapan(kum.realisasi_kumulatif, pagu.pagu) AS serapan
 FROM kum JOIN pagu USING (tahun)
 ORDER BY kum.tahun, kum.bulan

@@ -1,49 +1,44 @@
 -- Laggards: SKPD whose belanja absorption at month $bulan of $tahun is below the mean of their
 -- own absorption at the same month in earlier years (fallback: the kabupaten's mean), with how
 -- far behind in rupiah: (expected − actual) × pagu. Only SKPD with pagu ≥ $min_pagu.
-WITH eff AS (
-    SELECT tahun,
-           CASE WHEN bool_or(coalesce(tahap, 'murni') = 'perubahan') THEN 'perubahan'
-                ELSE 'murni' END AS tahap
-    FROM anggaran WHERE tahun <= $tahun GROUP BY tahun
-),
--- earlier years only count when their realisasi reaches month $bulan
-pembanding AS (
+-- Earlier years only count when their realisasi reaches month $bulan.
+WITH pembanding AS (
     SELECT tahun FROM realisasi WHERE tahun < $tahun GROUP BY tahun HAVING max(bulan) >= $bulan
 ),
 pagu AS (
-    SELECT a.tahun, a.kode_skpd, sum(a.pagu) AS pagu
-    FROM anggaran a JOIN eff ON a.tahun = eff.tahun AND coalesce(a.tahap, 'murni') = eff.tahap
-    WHERE starts_with(a.kode_rekening, '5')
-    GROUP BY a.tahun, a.kode_skpd
-),
-real AS (
-    SELECT tahun, kode_skpd, sum(realisasi) AS realisasi
-    FROM realisasi
-    WHERE tahun <= $tahun AND bulan <= $bulan AND starts_with(kode_rekening, '5')
+    SELECT tahun, kode_skpd, sum(pagu) AS pagu
+    FROM pagu_efektif()
+    WHERE tahun <= $tahun AND starts_with(kode_rekening, '5')
     GROUP BY tahun, kode_skpd
 ),
-serapan AS (
+real AS (
+    SELECT r.tahun, r.kode_skpd, sum(r.realisasi) AS realisasi
+    FROM (SELECT DISTINCT tahun FROM realisasi WHERE tahun <= $tahun) t,
+         realisasi_kumulatif(t.tahun, $bulan) r
+    WHERE starts_with(r.kode_rekening, '5')
+    GROUP BY r.tahun, r.kode_skpd
+),
+serapan_skpd AS (
     SELECT p.tahun, p.kode_skpd, p.pagu, coalesce(r.realisasi, 0) AS realisasi,
-           CAST(coalesce(r.realisasi, 0) AS DOUBLE) / CAST(p.pagu AS DOUBLE) AS serapan
+           serapan(coalesce(r.realisasi, 0), p.pagu) AS serapan
     FROM pagu p LEFT JOIN real r USING (tahun, kode_skpd)
     WHERE p.pagu > 0
 ),
 harapan_skpd AS (
     SELECT kode_skpd, avg(serapan) AS harapan, count(*) AS tahun_pembanding
-    FROM serapan WHERE tahun IN (SELECT tahun FROM pembanding)
+    FROM serapan_skpd WHERE tahun IN (SELECT tahun FROM pembanding)
     GROUP BY kode_skpd
 ),
 -- the kabupaten's absorption counts all belanja realisasi, matched to a pagu or not
 kab_tahun AS (
     SELECT p.tahun,
-           CAST(coalesce((SELECT sum(r.realisasi) FROM real r WHERE r.tahun = p.tahun), 0) AS DOUBLE)
-               / CAST(sum(p.pagu) AS DOUBLE) AS serapan
+           serapan(coalesce((SELECT sum(r.realisasi) FROM real r WHERE r.tahun = p.tahun), 0),
+                   sum(p.pagu)) AS serapan
     FROM pagu p WHERE p.tahun IN (SELECT tahun FROM pembanding)
     GROUP BY p.tahun
 ),
 harapan_kab AS (SELECT avg(serapan) AS harapan FROM kab_tahun),
-kini AS (SELECT * FROM serapan WHERE tahun = $tahun AND pagu >= $min_pagu),
+kini AS (SELECT * FROM serapan_skpd WHERE tahun = $tahun AND pagu >= $min_pagu),
 hasil AS (
     SELECT k.kode_skpd, k.pagu, k.realisasi, k.serapan,
            coalesce(h.harapan, hk.harapan) AS harapan,

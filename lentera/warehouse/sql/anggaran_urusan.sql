@@ -5,9 +5,8 @@ WITH bidang AS (
 a AS (
     SELECT coalesce(left(a.kode_sub_kegiatan, 4), s.kode_bidang, '-') AS kode_bidang,
            sum(a.pagu) AS pagu
-    FROM anggaran a LEFT JOIN skpd s USING (kode_skpd)
-    WHERE a.tahun = $tahun AND coalesce(a.tahap, 'murni') = $tahap
-      AND starts_with(a.kode_rekening, '5')
+    FROM pagu_baris($tahun, $tahap) a LEFT JOIN skpd s USING (kode_skpd)
+    WHERE starts_with(a.kode_rekening, '5')
     GROUP BY 1
 ),
 r AS (
@@ -23,7 +22,7 @@ j AS (
     FROM a FULL JOIN r ON a.kode_bidang = r.kode_bidang
 )
 SELECT j.kode_bidang, coalesce(b.nama_bidang, j.kode_bidang) AS nama_bidang, j.pagu, j.realisasi,
-       CAST(j.realisasi AS DOUBLE) / nullif(CAST(j.pagu AS DOUBLE), 0) AS persen,
-       CAST(j.pagu AS DOUBLE) / nullif(sum(CAST(j.pagu AS DOUBLE)) OVER (), 0) AS porsi
+       serapan(j.realisasi, j.pagu) AS persen,
+       rasio(j.pagu, sum(j.pagu) OVER ()) AS porsi
 FROM j LEFT JOIN bidang b USING (kode_bidang)
 ORDER BY j.pagu DESC
