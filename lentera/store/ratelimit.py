@@ -24,6 +24,9 @@ from lentera.store.tables import app_secret, rate_event
 
 _SALT_NAME = "ratelimit_salt"
 
+# Read once, from the settings table (LENTERA_RATE_LIMIT, LENTERA_RATE_WINDOW).
+LIMIT, WINDOW_SECONDS = config.rate_limit()
+
 
 @dataclass(frozen=True)
 class RateDecision:
@@ -72,9 +75,8 @@ def check_and_record(session_id: str | None, address: str | None, *, limit: int 
                      window_seconds: int | None = None,
                      now: dt.datetime | None = None) -> RateDecision:
     """Allow and record one submission unless the session or the address used up its limit."""
-    configured_limit, configured_window = config.rate_limit()
-    limit = configured_limit if limit is None else limit
-    window = dt.timedelta(seconds=configured_window if window_seconds is None else window_seconds)
+    limit = LIMIT if limit is None else limit
+    window = dt.timedelta(seconds=WINDOW_SECONDS if window_seconds is None else window_seconds)
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     salt = _salt()
     keys = []
