@@ -22,16 +22,26 @@ import pytest
 import sqlalchemy as sa
 from PIL import ExifTags, Image
 
-from lentera.core import forms
+from lentera.core import config, forms
+from lentera.core.kalender import Calendar
 from lentera.core.schema import PENGADUAN, USULAN
 from lentera.core.tickets import is_canonical_ticket
-from lentera.store import photos, ratelimit, submissions
+from lentera.services import sla as services_sla
+from lentera.store import (
+    engine,
+    intake,
+    migrate,
+    photos,
+    ratelimit,
+    redaction,
+    submissions,
+    tables,
+)
 from lentera.store.submissions import (
     SubmissionError,
     SubmissionNotFoundError,
     SubmissionValidationError,
 )
-from lentera.warehouse.sla import Calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "081298765432"
@@ -100,33 +110,33 @@ def upload_files(store: Path) -> list[str]:
 def test_sqlite_runs_in_wal_with_busy_timeout(store):
     with submissions.read_connection() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == submissions.BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == engine.BUSY_TIMEOUT_MS
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    assert submissions.schema_version_of() == submissions.SCHEMA_VERSION
+    assert submissions.schema_version_of() == migrate.SCHEMA_VERSION
 
 
 def test_schema_upgrades_in_order_and_keeps_data(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", url)
     monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    monkeypatch.setattr(submissions, "MIGRATIONS", submissions.MIGRATIONS[:1])
+    monkeypatch.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:1])
     submissions.init()
     ticket = submissions.create_pengaduan(complaint(), [])
     assert submissions.schema_version_of() == 1
-    assert "rate_event" not in sa.inspect(submissions.engine()).get_table_names()
+    assert "rate_event" not in sa.inspect(engine.current()).get_table_names()
     submissions.dispose_all()
     monkeypatch.undo()
     monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", url)
     monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
     try:
         submissions.init()
-        assert submissions.schema_version_of() == submissions.SCHEMA_VERSION == 2
-        assert "rate_event" in sa.inspect(submissions.engine()).get_table_names()
+        assert submissions.schema_version_of() == migrate.SCHEMA_VERSION == 3
+        assert "rate_event" in sa.inspect(engine.current()).get_table_names()
         assert submissions.public_view(ticket)["status"] == "diterima"
         submissions.dispose_all()
         submissions.init()  # idempotent
-        assert [r[0] for r in raw_rows("SELECT version FROM schema_version ORDER BY 1")] == [1, 2]
+        assert [r[0] for r in raw_rows("SELECT version FROM schema_version ORDER BY 1")] == [1, 2, 3]
     finally:
         submissions.dispose_all()
 
@@ -136,7 +146,7 @@ def test_schema_upgrades_in_order_and_keeps_data(tmp_path, monkeypatch):
 def test_complaint_round_trip_with_photo(store):
     ticket = submissions.create_pengaduan(complaint(), [gps_jpeg()])
     assert is_canonical_ticket(ticket) and ticket.startswith("LTR-")
-    view = submissions.public_view(ticket.lower().replace("-", " "))  # as typed on Lacak
+    view = services_sla.public_view(ticket.lower().replace("-", " "))  # as typed on Lacak
     assert view["ticket"] == ticket and view["status"] == "diterima"
     assert view["kategori"] == "Infrastruktur" and view["nama_desa"]
     assert view["created_at"].tzinfo is not None
@@ -252,7 +262,7 @@ def test_events_are_appended_and_status_follows_the_latest(store):
         ("didisposisi", "ditindaklanjuti"), ("ditindaklanjuti", "selesai")]
     assert history[2]["reason_code"] == "wewenang_opd"
     assert "petugas.budi" not in repr(history)  # roles are public, officials' accounts are not
-    view = submissions.public_view(ticket)
+    view = services_sla.public_view(ticket)
     assert view["status"] == "selesai" and view["kode_skpd"] == skpd and not view["terbuka"]
     assert raw_rows("SELECT count(*) FROM event")[0][0] == 5
 
@@ -284,7 +294,7 @@ def test_bad_events_are_refused_and_leave_no_trace(store):
 
 def _clock(monkeypatch, *times: dt.datetime) -> None:
     it = iter(times)
-    monkeypatch.setattr(submissions, "_now", lambda: next(it))
+    monkeypatch.setattr(tables, "utc_now", lambda: next(it))
 
 
 def test_pengaduan_frame_matches_the_warehouse_and_derives_stage_dates(store, monkeypatch):
@@ -302,8 +312,11 @@ def test_pengaduan_frame_matches_the_warehouse_and_derives_stage_dates(store, mo
     assert row["nomor_tiket"] == ticket and row["tanggal_masuk"] == local[0]
     assert row["tanggal_verifikasi"] == local[1] and row["tanggal_disposisi"] is None
     assert row["tanggal_tindak_lanjut"] == local[3] and row["tanggal_selesai"] == local[4]
+    # the store keeps no clock: paused days come from the semantic layer, over the raw events
     cal = Calendar.from_reference()
-    assert row["hari_ditunda"] == cal.working_days_between(local[2].date(), local[3].date()) == 3
+    clock = services_sla.clock_live(local[4].date()).filter(pl.col("nomor_tiket") == ticket)
+    assert clock["hari_ditunda"].to_list() == [
+        cal.working_days_between(local[2].date(), local[3].date())] == [3]
     assert row["kode_kecamatan"] == forms.desa_info(row["kode_desa"])["kode_kecamatan"]
     assert row["source_file"] == submissions.SOURCE_FILE
 
@@ -313,7 +326,7 @@ def test_pengaduan_frame_matches_the_warehouse_and_derives_stage_dates(store, mo
     con.execute(f"CREATE TABLE pengaduan ({cols})")
     con.execute("INSERT INTO pengaduan SELECT * FROM frame")
     got = con.sql("SELECT nomor_tiket, status, hari_ditunda FROM pengaduan").fetchall()
-    assert got == [(ticket, "selesai", 3)]
+    assert got == [(ticket, "selesai", None)]
 
 
 def test_live_count_is_immediate(store):
@@ -375,7 +388,7 @@ def test_failure_after_the_photo_write_leaves_no_row_and_no_photo(store, monkeyp
         assert [n for n in upload_files(store) if n.endswith(".part")]  # photo already written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(submissions, "_insert_contact", broken)
+    monkeypatch.setattr(intake, "_insert_contact", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         submissions.create_pengaduan(complaint(), [gps_jpeg(), gps_jpeg()],
                                      {"value": PHONE, "consent": True})
@@ -389,7 +402,7 @@ KILL_SCRIPT = textwrap.dedent("""
     import io, sys, time, pathlib
     from PIL import Image
     from lentera.core import forms
-    from lentera.store import submissions
+    from lentera.store import intake, submissions
     marker, where = pathlib.Path(sys.argv[1]), sys.argv[2]
 
     def pause(*args):
@@ -397,13 +410,13 @@ KILL_SCRIPT = textwrap.dedent("""
         time.sleep(120)
 
     if where == "in_transaction":
-        real = submissions._insert_photo
+        real = intake._insert_photo
         def slow(conn, ticket, staged, at):
             real(conn, ticket, staged, at)
             pause()
-        submissions._insert_photo = slow
+        intake._insert_photo = slow
     else:  # after the commit, before the rename
-        submissions.commit_staged = pause
+        intake.commit_staged = pause
     buf = io.BytesIO()
     Image.new("RGB", (80, 60), "red").save(buf, "JPEG")
     submissions.create_pengaduan({"kategori": "Kesehatan", "judul": "Puskesmas tutup siang hari",
@@ -438,7 +451,7 @@ def test_killed_mid_transaction_leaves_no_half_row(store):
     [part] = upload_files(store)
     assert part.endswith(photos.PART_SUFFIX)
     assert submissions.photo_path(part.removesuffix(photos.PART_SUFFIX)) is None
-    assert photos.sweep_orphans(older_than=dt.timedelta(0)) == {"completed": 0, "deleted": 1}
+    assert engine.sweep_orphan_photos(older_than=dt.timedelta(0)) == {"completed": 0, "deleted": 1}
     assert upload_files(store) == []
     # the dead writer's lock is gone: the store takes new submissions
     assert submissions.create_pengaduan(complaint(), [])
@@ -449,7 +462,7 @@ def test_killed_after_commit_is_rolled_forward_by_the_sweep(store):
     [ticket] = submissions.tickets()
     [p] = submissions.public_view(ticket)["photos"]
     assert submissions.photo_path(p["file_name"]) is None  # not shown until the file is in place
-    assert photos.sweep_orphans(older_than=dt.timedelta(hours=1)) == {"completed": 1, "deleted": 0}
+    assert engine.sweep_orphan_photos(older_than=dt.timedelta(hours=1)) == {"completed": 1, "deleted": 0}
     assert submissions.photo_path(p["file_name"]) is not None
 
 
@@ -528,12 +541,12 @@ def test_thousand_submissions_from_twenty_processes(store):
 
 def test_rate_limit_per_session_and_per_address(store):
     now = dt.datetime(2025, 9, 8, 3, 0, tzinfo=dt.UTC)
-    for i in range(ratelimit.LIMIT):
+    for i in range(config.rate_limit()[0]):
         d = ratelimit.check_and_record("sesi-a", "203.0.113.7", now=now + dt.timedelta(seconds=i))
         assert d.allowed and d.retry_after_seconds == 0
     blocked = ratelimit.check_and_record("sesi-a", "198.51.100.9", now=now + dt.timedelta(seconds=60))
     assert not blocked.allowed
-    assert blocked.retry_after_seconds == ratelimit.WINDOW_SECONDS - 60  # the oldest expires
+    assert blocked.retry_after_seconds == config.rate_limit()[1] - 60  # the oldest expires
     assert blocked.retry_after_minutes == 9
     # a new session from the same address is still the same address
     assert not ratelimit.check_and_record("sesi-b", "203.0.113.7",
@@ -542,13 +555,13 @@ def test_rate_limit_per_session_and_per_address(store):
     assert ratelimit.check_and_record("sesi-c", "192.0.2.1",
                                       now=now + dt.timedelta(seconds=62)).allowed
     # after the window the first session may submit again
-    later = now + dt.timedelta(seconds=ratelimit.WINDOW_SECONDS + 5)
+    later = now + dt.timedelta(seconds=config.rate_limit()[1] + 5)
     assert ratelimit.check_and_record("sesi-a", "203.0.113.7", now=later).allowed
 
 
 def test_ipv6_limited_by_its_64_prefix(store):
     now = dt.datetime(2025, 9, 8, 3, 0, tzinfo=dt.UTC)
-    for i in range(ratelimit.LIMIT):
+    for i in range(config.rate_limit()[0]):
         assert ratelimit.check_and_record(f"s{i}", f"2001:db8:1:2::{i + 1:x}", now=now).allowed
     assert not ratelimit.check_and_record("s9", "2001:db8:1:2:ffff::1", now=now).allowed
     assert ratelimit.check_and_record("s10", "2001:db8:1:3::1", now=now).allowed
@@ -566,20 +579,21 @@ def test_rate_limit_stores_only_salted_hashes_and_forgets(store):
     import hashlib
     assert hashlib.sha256(b"address:203.0.113.77").hexdigest() not in hashes
     # rows older than the window are removed by the next check
-    future = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ratelimit.WINDOW_SECONDS + 1)
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=config.rate_limit()[1] + 1)
     ratelimit.check_and_record("x", None, now=future)
     assert len(raw_rows("SELECT key_hash FROM rate_event")) == 1
 
 
 def test_rate_limit_is_shared_across_processes(store):
     script = textwrap.dedent("""
+        from lentera.core import config
         from lentera.store import ratelimit
-        for _ in range(ratelimit.LIMIT):
+        for _ in range(config.rate_limit()[0]):
             assert ratelimit.check_and_record("sesi-lain", "198.51.100.1").allowed
     """)
     subprocess.run([sys.executable, "-c", script], env=child_env(store), cwd=ROOT, check=True)
     decision = ratelimit.check_and_record("sesi-baru", "198.51.100.1")
-    assert not decision.allowed and 0 < decision.retry_after_seconds <= ratelimit.WINDOW_SECONDS
+    assert not decision.allowed and 0 < decision.retry_after_seconds <= config.rate_limit()[1]
 
 
 def test_no_identity_means_no_limit_to_apply(store):
@@ -591,7 +605,7 @@ def test_a_stuck_writer_makes_others_give_up_not_hang(store, monkeypatch):
 
     fd = os.open(str(store / "sub.sqlite") + ".writelock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another process stuck while holding the writers' turn
-    monkeypatch.setattr(submissions, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
     try:
         with pytest.raises(SubmissionError, match="busy"):
             submissions.create_pengaduan(complaint(), [gps_jpeg()])
@@ -609,14 +623,14 @@ def test_writes_take_the_lock_up_front_reads_do_not(store):
     def record(conn, cursor, statement, *args):
         seen.append(statement)
 
-    sa.event.listen(submissions.engine(), "before_cursor_execute", record)
+    sa.event.listen(engine.current(), "before_cursor_execute", record)
     try:
         with submissions.write_transaction() as conn:
             conn.exec_driver_sql("SELECT 1")
         with submissions.read_connection() as conn:
             conn.exec_driver_sql("SELECT 1")
     finally:
-        sa.event.remove(submissions.engine(), "before_cursor_execute", record)
+        sa.event.remove(engine.current(), "before_cursor_execute", record)
     assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
@@ -627,5 +641,5 @@ def test_writes_take_the_lock_up_front_reads_do_not(store):
 def test_store_redacts_like_etl_redact(text):
     from lentera.core.privacy import redact_text
 
-    out = submissions._redact_all(isi=text)["isi"]
+    out = redaction.redact_fields(isi=text)["isi"]
     assert out == redact_text(forms.clean_text(text)) and "[" in out

@@ -12,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import polars as pl
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from lentera.core import forms
 from lentera.core.tickets import normalize_ticket
-from lentera.store import audit, auth, submissions
-from lentera.warehouse.sla import Calendar
+from lentera.services import sla
+from lentera.store import auth, events, submissions, tables
+from lentera.store.errors import SubmissionNotFoundError, TransitionError
+from lentera.store.redaction import redact
 
 
 class PetugasError(Exception):
@@ -79,31 +80,17 @@ METHODS: list[tuple[str, str]] = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _calendar() -> Calendar:
-    return Calendar.from_reference()
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(submissions._local_zone()).date()
-
-
 def _with_clock(frame: pl.DataFrame, as_of: dt.date | None = None) -> pl.DataFrame:
-    """Add target, working days used (pauses subtracted) and working days left / past target."""
-    if frame.is_empty():
-        return frame.with_columns(pl.lit(None, pl.Int32).alias(c)
-                                  for c in ("target_hari_kerja", "hari_kerja", "sisa_hari_kerja"))
-    cal = _calendar()
-    as_of = as_of or _today()
-    targets = {k: forms.kategori_target_hari_kerja(k) for k in forms.kategori_options()}
-    start = cal.idx_series(frame["tanggal_masuk"])
-    now_idx = cal.idx(as_of)
-    return frame.with_columns(
-        pl.col("kategori").replace_strict(targets, default=None, return_dtype=pl.Int32)
-        .alias("target_hari_kerja"),
-        ((now_idx - start) - pl.col("hari_ditunda")).clip(lower_bound=0).cast(pl.Int32)
-        .alias("hari_kerja"),
-    ).with_columns((pl.col("target_hari_kerja") - pl.col("hari_kerja")).alias("sisa_hari_kerja"))
+    """Add target, working days used (pauses subtracted) and working days left (negative: past
+    target), from the semantic layer's clock (`services.sla`); empty without a warehouse."""
+    clock = sla.clock_live(as_of).select(
+        "nomor_tiket", "target_hari_kerja", "hari_kerja",
+        pl.col("hari_ditunda").alias("_ditunda"))
+    return (frame.join(clock, on="nomor_tiket", how="left")
+            .with_columns(pl.coalesce("_ditunda", "hari_ditunda").alias("hari_ditunda"))
+            .drop("_ditunda")
+            .with_columns((pl.col("target_hari_kerja") - pl.col("hari_kerja"))
+                          .cast(pl.Int32).alias("sisa_hari_kerja")))
 
 
 _QUEUE_COLUMNS = ("nomor_tiket", "tanggal_masuk", "status", "kategori", "kanal", "nama_desa",
@@ -156,11 +143,10 @@ def detail(session: MutableMapping, ticket: str) -> dict:
     if user is None or user.role == "loket":
         raise PetugasError("not allowed")
     canonical = _ticket(ticket)
-    s = submissions.submission
+    s, c = tables.submission, tables.contact
     with submissions.read_connection() as conn:
         row = conn.execute(select(s).where(s.c.ticket == canonical)).first()
-        has_contact = conn.execute(select(submissions.contact.c.id)
-                                   .where(submissions.contact.c.ticket == canonical)).first()
+        has_contact = conn.execute(select(c.c.id).where(c.c.ticket == canonical)).first()
     if row is None or not _may_see(user, row):
         # The same answer for "unknown" and "another office's": no probing by ticket number.
         raise PetugasError("not found")
@@ -197,8 +183,8 @@ def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
     if reason_code not in spec.reasons:
         raise PetugasError(f"reason {reason_code!r} is not allowed for {action}")
     canonical = _ticket(ticket)
-    text = submissions._redact((note or "")[:MAX_NOTE])
-    if action in NOTE_REQUIRED and not text and action != "duplicate":
+    note = (note or "")[:MAX_NOTE]
+    if action in NOTE_REQUIRED and not redact(note) and action != "duplicate":
         raise PetugasError("a note is required")
     if action == "dispose":
         if kode_skpd not in forms.skpd_codes():
@@ -210,29 +196,14 @@ def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
         other = normalize_ticket(duplicate_of)
         if other is None or other == canonical:
             raise PetugasError("duplicate_of must be another ticket")
-        text = f"{other}" + (f" — {text}" if text else "")
-    s, now = submissions.submission, submissions._now()
-    with submissions.write_transaction() as conn:
-        row = conn.execute(select(s.c.kind, s.c.status, s.c.kode_skpd)
-                           .where(s.c.ticket == canonical)).first()
-        if row is None or (user.role == "opd" and row.kode_skpd != user.kode_skpd):
-            raise PetugasError("not found")
-        if other is not None and conn.execute(select(s.c.ticket).where(s.c.ticket == other)
-                                              ).first() is None:
-            raise PetugasError("duplicate_of is unknown")
-        to_status = spec.to_status.get(row.kind)
-        if to_status is None or row.status not in spec.from_status.get(row.kind, ()):
-            raise PetugasError(f"{action} is not possible from {row.status!r}")
-        values = {"ticket": canonical, "at": now, "actor": user.username, "role": user.role,
-                  "from_status": row.status, "to_status": to_status,
-                  "reason_code": reason_code, "public_note": text}
-        conn.execute(insert(submissions.event).values(**values))
-        changes = {"status": to_status} | ({"kode_skpd": kode_skpd} if kode_skpd else {})
-        conn.execute(update(s).where(s.c.ticket == canonical).values(**changes))
-        audit.record(conn, actor=user.username, role=user.role, action=action, ticket=canonical,
-                     reason_code=reason_code,
-                     note=(f"{kode_skpd}: " if kode_skpd else "") + (text or ""))
-    return values
+    try:
+        return events.official_action(
+            canonical, actor=user.username, role=user.role, action=action,
+            to_status=spec.to_status, from_status=spec.from_status, reason_code=reason_code,
+            note=note, kode_skpd=kode_skpd, duplicate_of=other,
+            office=user.kode_skpd if user.role == "opd" else None)
+    except (SubmissionNotFoundError, TransitionError) as exc:  # unknown, another office's, wrong status
+        raise PetugasError(str(exc)) from exc
 
 
 def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> list[dict]:
@@ -243,13 +214,8 @@ def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> li
     if reason_code not in CONTACT_REASONS:
         raise PetugasError(f"reason {reason_code!r} is not allowed")
     canonical = _ticket(ticket)
-    c = submissions.contact
-    with submissions.write_transaction() as conn:
-        rows = conn.execute(select(c.c.kind, c.c.value, c.c.consent_text_version)
-                            .where(c.c.ticket == canonical).order_by(c.c.id)).all()
-        audit.record(conn, actor=user.username, role=user.role, action="contact_reveal",
-                     ticket=canonical, reason_code=reason_code)
-    return [{"kind": r.kind, "value": r.value, "consent": r.consent_text_version} for r in rows]
+    return events.reveal_contact(canonical, actor=user.username, role=user.role,
+                                 reason_code=reason_code)
 
 
 def create_loket(session: MutableMapping, data: dict, kanal: str,
@@ -258,13 +224,10 @@ def create_loket(session: MutableMapping, data: dict, kanal: str,
     user = auth.check(session, "loket")
     if kanal not in LOKET_KANAL:
         raise PetugasError(f"kanal {kanal!r} is not a desk channel")
-    ticket = submissions.create_pengaduan({**data, "kanal": _KANAL_STORED.get(kanal, kanal)},
-                                          [], contact, actor=user.username, role=user.role)
-    # create_pengaduan commits on its own; the audit entry follows at once (see report).
-    with submissions.write_transaction() as conn:
-        audit.record(conn, actor=user.username, role=user.role, action="loket_create",
-                     ticket=ticket, reason_code=kanal)
-    return ticket
+    # The complaint, its first event and its audit entry commit in one transaction.
+    return submissions.create_pengaduan({**data, "kanal": _KANAL_STORED.get(kanal, kanal)},
+                                        [], contact, actor=user.username, role=user.role,
+                                        audit_action="loket_create", audit_reason=kanal)
 
 
 def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
