@@ -1,4 +1,4 @@
-"""`python -m lentera …`: accounts and audit commands (see lentera.cli)."""
+"""`python -m lentera …`: accounts, audit and photo-sweep commands (see lentera.cli)."""
 
 import sys
 
