@@ -143,7 +143,9 @@ def test_schema_upgrades_in_order_and_keeps_data(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- create and read
 
-def test_complaint_round_trip_with_photo(store):
+def test_complaint_round_trip_with_photo(store, monkeypatch, fixture_warehouse):
+    # the clock is the semantic layer's: it needs a warehouse (the fixture's, not ./data's)
+    monkeypatch.setenv("LENTERA_WAREHOUSE", str(fixture_warehouse.db))
     ticket = submissions.create_pengaduan(complaint(), [gps_jpeg()])
     assert is_canonical_ticket(ticket) and ticket.startswith("LTR-")
     view = services_sla.public_view(ticket.lower().replace("-", " "))  # as typed on Lacak
@@ -297,7 +299,9 @@ def _clock(monkeypatch, *times: dt.datetime) -> None:
     monkeypatch.setattr(tables, "utc_now", lambda: next(it))
 
 
-def test_pengaduan_frame_matches_the_warehouse_and_derives_stage_dates(store, monkeypatch):
+def test_pengaduan_frame_matches_the_warehouse_and_derives_stage_dates(store, monkeypatch, fixture_warehouse):
+    # the clock is the semantic layer's: it needs a warehouse (the fixture's, not ./data's)
+    monkeypatch.setenv("LENTERA_WAREHOUSE", str(fixture_warehouse.db))
     utc = [dt.datetime(2025, 9, d, 1, 0) for d in (8, 9, 10, 15, 16)]
     _clock(monkeypatch, *utc)
     ticket = submissions.create_pengaduan(complaint(), [])
