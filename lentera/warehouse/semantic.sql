@@ -173,6 +173,14 @@ CREATE OR REPLACE MACRO serapan(realisasi, pagu) AS rasio(realisasi, pagu);
 
 -- ==== sla (complaints and permits) ============================================================
 
+-- The verdict of one case, shared by complaints and permits (helpers, not measures): on time when
+-- closed within the target; no verdict while open or without a target (NULL stays NULL).
+CREATE OR REPLACE MACRO putusan_tepat_waktu(tanggal_selesai, hari_kerja, target) AS
+    CASE WHEN tanggal_selesai IS NOT NULL THEN hari_kerja <= target END;
+-- Working days past the target, never below zero (greatest() would skip a NULL target).
+CREATE OR REPLACE MACRO hari_lewat_target(hari_kerja, target) AS
+    CAST(CASE WHEN hari_kerja - target < 0 THEN 0 ELSE hari_kerja - target END AS INTEGER);
+
 -- Stage deadline: verification within 3 working days of receipt (SP4N-LAPOR!, Permenpan RB 62/2018).
 CREATE OR REPLACE MACRO batas_verifikasi_hari_kerja() AS 3;
 
@@ -324,9 +332,8 @@ SELECT
         AS tindak_lanjut_tepat_waktu,
     CAST(b.kotor AS INTEGER) AS hari_kotor,
     CAST(b.hk AS INTEGER) AS hari_kerja,
-    CASE WHEN b.tanggal_selesai IS NOT NULL THEN b.hk <= b.target_hari_kerja END AS tepat_waktu,
-    CAST(CASE WHEN b.hk - b.target_hari_kerja < 0 THEN 0 ELSE b.hk - b.target_hari_kerja END
-         AS INTEGER) AS hari_lewat,
+    putusan_tepat_waktu(b.tanggal_selesai, b.hk, b.target_hari_kerja) AS tepat_waktu,
+    hari_lewat_target(b.hk, b.target_hari_kerja) AS hari_lewat,
     b.tanggal_selesai IS NULL AND NOT b.berakhir AS terbuka
 FROM b
 LEFT JOIN kalender_kerja AS kt
@@ -402,9 +409,8 @@ SELECT
     CASE WHEN h.target_hari_kerja = 0 THEN h.mulai ELSE kt.tanggal END AS target_date,
     CAST(h.hk AS INTEGER) AS hari_kotor,
     CAST(h.hk AS INTEGER) AS hari_kerja,
-    CASE WHEN h.tanggal_selesai IS NOT NULL THEN h.hk <= h.target_hari_kerja END AS tepat_waktu,
-    CAST(CASE WHEN h.hk - h.target_hari_kerja < 0 THEN 0 ELSE h.hk - h.target_hari_kerja END
-         AS INTEGER) AS hari_lewat,
+    putusan_tepat_waktu(h.tanggal_selesai, h.hk, h.target_hari_kerja) AS tepat_waktu,
+    hari_lewat_target(h.hk, h.target_hari_kerja) AS hari_lewat,
     h.tanggal_selesai IS NULL AND NOT h.berakhir AS terbuka
 FROM h
 LEFT JOIN kalender_kerja AS kt ON kt.hari_kerja AND kt.idx = h.i_mulai + h.target_hari_kerja;
