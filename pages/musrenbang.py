@@ -2,13 +2,13 @@
 
 import re
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from lentera.core import fmt
 from lentera.core.i18n import t
 from lentera.figures import maps
+from lentera.figures import musrenbang as figures
 from lentera.warehouse import geo, musrenbang
 from lentera.web import chart, cite, ui, url
 
@@ -189,15 +189,8 @@ else:
 
 # --- pipeline -----------------------------------------------------------------------------
 st.subheader(t("musrenbang.pipeline"))
-fun = musrenbang.funnel(rows).with_columns(
-    pl.col("tahap").replace_strict(stage_label).alias("tahap_teks"))
-fig = go.Figure(go.Funnel(
-    y=fun["tahap_teks"].to_list(), x=fun["jumlah"].to_list(),
-    text=[f"{fmt.number(n)} · {fmt.rupiah(c)}" for n, c in
-          zip(fun["jumlah"].to_list(), fun["perkiraan_biaya"].to_list(), strict=True)],
-    textinfo="text", marker={"color": chart.PALETTE[0]}))
-fig.update_layout(height=360, yaxis_title=None)
-chart.chart(fig, fun.drop("tahap_teks"), name="usulan_alur", key="funnel",
+fun = musrenbang.funnel(rows)
+chart.chart(figures.alur(fun, stage_label), fun, name="usulan_alur", key="funnel",
             caption=t("musrenbang.pipeline_caption"))
 
 by = url.choice(PAGE, "rincian", ["nama_kecamatan", "bidang_urusan"], default="nama_kecamatan",
@@ -205,14 +198,8 @@ by = url.choice(PAGE, "rincian", ["nama_kecamatan", "bidang_urusan"], default="n
                 format_func=lambda v: t("musrenbang.by_kecamatan") if v == "nama_kecamatan"
                 else t("musrenbang.by_bidang"))
 mix = musrenbang.stage_mix_by(rows, by)
-fig = go.Figure()
-for i, stage in enumerate(musrenbang.STAGES):
-    part = mix.filter(pl.col("tahap") == stage)
-    fig.add_bar(y=part[by].to_list(), x=part["jumlah"].to_list(), name=stage_label[stage],
-                orientation="h", marker_color=chart.PALETTE[i % len(chart.PALETTE)])
-fig.update_layout(barmode="stack", height=max(300, 40 * mix[by].n_unique() + 120),
-                  xaxis_title=t("musrenbang.axis_count"), yaxis={"autorange": "reversed"})
-chart.chart(fig, mix, name=f"usulan_tahap_per_{by}", key="stage_mix")
+chart.chart(figures.tahap_per(mix, by, musrenbang.STAGES, stage_label), mix,
+            name=f"usulan_tahap_per_{by}", key="stage_mix")
 
 st.subheader(t("musrenbang.rejections"))
 reasons = musrenbang.rejection_reasons(rows)
