@@ -4,8 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
+from lentera.core import config
 from lentera.core.i18n import t
-from lentera.store import auth, submissions
+from lentera.store import auth
 from lentera.web import session, ui
 
 ui.page_header(t("petugas.masuk"), t("petugas.masuk_intro"))
@@ -32,7 +33,7 @@ if submitted:
     try:
         signed_in = auth.authenticate(username, password)
     except auth.LockedOutError as exc:
-        local = exc.until.replace(tzinfo=dt.UTC).astimezone(submissions._local_zone())
+        local = exc.until.replace(tzinfo=dt.UTC).astimezone(config.local_zone())
         st.error(t("petugas.err_locked", time=local.strftime("%H:%M")), icon=":material/lock:")
     except auth.AuthError:
         st.error(t("petugas.err_invalid"), icon=":material/error:")

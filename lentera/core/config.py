@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from lentera.core import settings
 
@@ -93,6 +94,14 @@ def region() -> Region:
 
 # Rankings need this many cases per group (DESIGN.md: default 20).
 MIN_CASES_FOR_RANKING = int(settings.value("LENTERA_MIN_CASES", "20"))
+
+
+LOCAL_TZ = "Asia/Pontianak"  # WIB: Kalimantan Barat; dates users read are local dates
+
+
+def local_zone() -> ZoneInfo:
+    """The region's time zone (every date a visitor reads is a date in this zone)."""
+    return ZoneInfo(LOCAL_TZ)
 
 
 def public_url() -> str:

@@ -108,9 +108,14 @@ def bidang_options() -> list[str]:
     return [seen[k] for k in sorted(seen)]
 
 
+def skpd_rows() -> tuple[dict[str, str], ...]:
+    """The region's offices (SKPD) as rows of the reference file."""
+    return _rows(str(config.region().path("skpd")))
+
+
 def skpd_codes() -> set[str]:
     """Codes of the region's offices (SKPD)."""
-    return {r["kode_skpd"] for r in _rows(str(config.region().path("skpd")))}
+    return {r["kode_skpd"] for r in skpd_rows()}
 
 
 # ---------------------------------------------------------------- cleaning
@@ -178,7 +183,7 @@ def normalize_contact(contact: dict | None) -> dict[str, str] | None:
     return {"kind": "phone", "value": "+62" + m.group(1)}
 
 
-def _truthy(value) -> bool:
+def truthy(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "ya", "true", "yes", "y", "on")
     return bool(value)
@@ -226,7 +231,7 @@ def _common_errors(data: dict, photo_count: int, contact: dict | None) -> dict[s
     if contact and not _blank(contact.get("value")):
         if normalize_contact(contact) is None:
             errors["contact"] = "forms.err_contact_invalid"
-        elif not _truthy(contact.get("consent")):
+        elif not truthy(contact.get("consent")):
             errors["contact"] = "forms.err_consent_required"
 
     kanal = data.get("kanal")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import select
 
-from lentera.core import forms
+from lentera.core import config, forms
+from lentera.core.errors import RefusedError
 from lentera.core.tickets import normalize_ticket
 from lentera.services import sla
 from lentera.store import auth, events, submissions, tables
@@ -24,8 +25,11 @@ from lentera.store.errors import SubmissionNotFoundError, TransitionError
 from lentera.store.redaction import redact
 
 
-class PetugasError(Exception):
-    """An officials' action was refused (wrong role, status, office, reason or ticket)."""
+class PetugasError(RefusedError):
+    """An officials' action was refused (wrong role, status, office, reason or ticket).
+
+    `key` names the official's message in lentera/locales/errors.toml; the detail is for logs.
+    """
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def queue_opd(session: MutableMapping) -> pl.DataFrame:
 def _ticket(ticket: str) -> str:
     canonical = normalize_ticket(ticket)
     if canonical is None:
-        raise PetugasError("bad ticket")
+        raise PetugasError("bad ticket", key="errors.petugas_ticket")
     return canonical
 
 
@@ -141,7 +145,7 @@ def detail(session: MutableMapping, ticket: str) -> dict:
     """What an official may read about one ticket (its text even if confidential; no contact)."""
     user = auth.session_user(session)
     if user is None or user.role == "loket":
-        raise PetugasError("not allowed")
+        raise PetugasError("not allowed", key="errors.petugas_role")
     canonical = _ticket(ticket)
     s, c = tables.submission, tables.contact
     with submissions.read_connection() as conn:
@@ -149,7 +153,7 @@ def detail(session: MutableMapping, ticket: str) -> dict:
         has_contact = conn.execute(select(c.c.id).where(c.c.ticket == canonical)).first()
     if row is None or not _may_see(user, row):
         # The same answer for "unknown" and "another office's": no probing by ticket number.
-        raise PetugasError("not found")
+        raise PetugasError("not found", key="errors.not_found")
     desa = forms.desa_info(row.kode_desa) or {}
     return {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
             "created_at": row.created_at, "kategori": row.kategori,
@@ -178,32 +182,36 @@ def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
     """
     spec = ACTIONS.get(action)
     if spec is None:
-        raise PetugasError(f"unknown action {action!r}")
+        raise PetugasError(f"unknown action {action!r}", key="errors.petugas_action")
     user = auth.check(session, spec.page)  # re-reads the account: disabled users stop here
     if reason_code not in spec.reasons:
-        raise PetugasError(f"reason {reason_code!r} is not allowed for {action}")
+        raise PetugasError(f"reason {reason_code!r} is not allowed for {action}",
+                           key="errors.petugas_reason")
     canonical = _ticket(ticket)
     note = (note or "")[:MAX_NOTE]
     if action in NOTE_REQUIRED and not redact(note) and action != "duplicate":
-        raise PetugasError("a note is required")
+        raise PetugasError("a note is required", key="errors.petugas_note")
     if action == "dispose":
         if kode_skpd not in forms.skpd_codes():
-            raise PetugasError(f"unknown kode_skpd {kode_skpd!r}")
+            raise PetugasError(f"unknown kode_skpd {kode_skpd!r}", key="errors.petugas_office")
     elif kode_skpd is not None:
-        raise PetugasError("only dispose sets an office")
+        raise PetugasError("only dispose sets an office", key="errors.petugas_office")
     other = None
     if action == "duplicate":
         other = normalize_ticket(duplicate_of)
         if other is None or other == canonical:
-            raise PetugasError("duplicate_of must be another ticket")
+            raise PetugasError("duplicate_of must be another ticket",
+                               key="errors.petugas_duplicate")
     try:
         return events.official_action(
             canonical, actor=user.username, role=user.role, action=action,
             to_status=spec.to_status, from_status=spec.from_status, reason_code=reason_code,
             note=note, kode_skpd=kode_skpd, duplicate_of=other,
             office=user.kode_skpd if user.role == "opd" else None)
-    except (SubmissionNotFoundError, TransitionError) as exc:  # unknown, another office's, wrong status
-        raise PetugasError(str(exc)) from exc
+    except SubmissionNotFoundError as exc:  # unknown or another office's: the same answer
+        raise PetugasError(str(exc), key="errors.not_found") from exc
+    except TransitionError as exc:
+        raise PetugasError(str(exc), key="errors.petugas_status") from exc
 
 
 def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> list[dict]:
@@ -212,7 +220,7 @@ def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> li
     if user.role not in ("verifikator", "admin"):
         raise auth.PermissionDeniedError("contact")
     if reason_code not in CONTACT_REASONS:
-        raise PetugasError(f"reason {reason_code!r} is not allowed")
+        raise PetugasError(f"reason {reason_code!r} is not allowed", key="errors.petugas_reason")
     canonical = _ticket(ticket)
     return events.reveal_contact(canonical, actor=user.username, role=user.role,
                                  reason_code=reason_code)
@@ -223,7 +231,7 @@ def create_loket(session: MutableMapping, data: dict, kanal: str,
     """Store a complaint received at the desk, by phone, WhatsApp or letter; returns the ticket."""
     user = auth.check(session, "loket")
     if kanal not in LOKET_KANAL:
-        raise PetugasError(f"kanal {kanal!r} is not a desk channel")
+        raise PetugasError(f"kanal {kanal!r} is not a desk channel", key="errors.petugas_kanal")
     # The complaint, its first event and its audit entry commit in one transaction.
     return submissions.create_pengaduan({**data, "kanal": _KANAL_STORED.get(kanal, kanal)},
                                         [], contact, actor=user.username, role=user.role,
@@ -239,7 +247,7 @@ def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
 
     view = submissions.public_view(ticket)
     if view is None:
-        raise PetugasError("not found")
+        raise PetugasError("not found", key="errors.not_found")
     pdf = FPDF(format="A5")
     pdf.set_title(t("petugas.slip_title", lang=lang))
     pdf.add_page()
@@ -248,7 +256,7 @@ def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
     pdf.set_font("courier", "B", 20)
     pdf.cell(0, 14, view["ticket"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 11)
-    created = view["created_at"].astimezone(submissions._local_zone())
+    created = view["created_at"].astimezone(config.local_zone())
     for label, value in ((t("petugas.col_masuk", lang=lang), fmt.date(created.date())),
                          (t("petugas.col_kategori", lang=lang), view.get("kategori") or "-"),
                          (t("petugas.col_kanal", lang=lang), view.get("kanal") or "-")):
@@ -272,7 +280,7 @@ def bench_queries() -> list[tuple[str, Callable[[], object]]]:
 def skpd_options() -> list[dict[str, str]]:
     """Offices a complaint can be disposed to: code and display name (short name first)."""
     return [{"kode_skpd": r["kode_skpd"], "nama": r.get("singkatan") or r["nama_skpd"]}
-            for r in forms._rows(str(forms.config.region().path("skpd")))]
+            for r in forms.skpd_rows()]
 
 
 def labelled(queue: pl.DataFrame, t: Callable[[str], str]) -> pl.DataFrame:

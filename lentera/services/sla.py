@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from lentera.core import config
 from lentera.store import submissions
 from lentera.warehouse import db, pengaduan
 
@@ -21,7 +22,7 @@ CLOCK_COLUMNS = {"target_hari_kerja": pl.Int32, "target_date": pl.Date, "hari_di
 
 def today() -> dt.date:
     """Today in the region's local time (the clock's date for live cases)."""
-    return dt.datetime.now(submissions._local_zone()).date()
+    return dt.datetime.now(config.local_zone()).date()
 
 
 def clock_live(as_of: dt.date | None = None) -> pl.DataFrame:

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import insert, select, update
 
 from lentera.core import forms
+from lentera.core.errors import RefusedError
 from lentera.store import audit, engine
 from lentera.store.tables import petugas_user, utc_now
 
@@ -43,28 +44,42 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-class AuthError(Exception):
-    """Sign-in or account management failed."""
+class AuthError(RefusedError):
+    """Sign-in or account management failed; the message names what was wrong with the account."""
+
+    key = "errors.auth_account"
+
+    def __init__(self, detail: str = "", **params) -> None:
+        super().__init__(detail, **({"what": detail} | params))
 
 
 class InvalidCredentialsError(AuthError):
     """Unknown user, wrong password or disabled account (one message: no user enumeration)."""
 
+    key = "errors.auth_invalid"
+
 
 class LockedOutError(AuthError):
     """Too many failed sign-ins: the account is locked until `until` (UTC)."""
 
+    key = "errors.auth_locked"
+
     def __init__(self, until: dt.datetime) -> None:
-        super().__init__(f"locked until {until:%Y-%m-%d %H:%M} UTC")
+        super().__init__(f"locked until {until:%Y-%m-%d %H:%M} UTC",
+                         until=f"{until:%H:%M} UTC")
         self.until = until
 
 
 class SessionExpiredError(AuthError):
     """The session is older than SESSION_HOURS or idle longer than IDLE_MINUTES."""
 
+    key = "errors.auth_expired"
+
 
 class PermissionDeniedError(AuthError):
     """The signed-in user (if any) may not open this page or take this action."""
+
+    key = "errors.petugas_role"
 
 
 @dataclass(frozen=True)

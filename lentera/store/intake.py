@@ -42,7 +42,7 @@ STATUS_AWAL = {"pengaduan": "diterima", "usulan": "diusulkan"}
 def _flag(value, default: bool) -> bool:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
-    return forms._truthy(value)
+    return forms.truthy(value)
 
 
 def _insert_contact(conn: Connection, ticket: str, value: dict, at: dt.datetime) -> None:

@@ -13,13 +13,12 @@ can UNION them with the warehouse tables.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 from sqlalchemy import case, func, select
 
-from lentera.core import forms
+from lentera.core import config, forms
 from lentera.core.schema import PENGADUAN, USULAN
 from lentera.core.tickets import normalize_ticket
 from lentera.store.engine import dispose_all as dispose_all
@@ -39,7 +38,7 @@ from lentera.store.photos import is_safe_file_name, uploads_root
 from lentera.store.tables import aware as _aware
 from lentera.store.tables import event, photo, submission
 
-LOCAL_TZ = "Asia/Pontianak"  # WIB: Kalimantan Barat
+LOCAL_TZ = config.LOCAL_TZ
 SOURCE_FILE = "lentera:submissions"  # provenance value of live rows in the *_frame outputs
 # Event to_status → PENGADUAN stage column (first time the case reached that stage).
 STAGE_COLUMNS = {"diverifikasi": "tanggal_verifikasi", "didisposisi": "tanggal_disposisi",
@@ -47,13 +46,6 @@ STAGE_COLUMNS = {"diverifikasi": "tanggal_verifikasi", "didisposisi": "tanggal_d
 
 
 # ---------------------------------------------------------------- public reads
-
-@lru_cache(maxsize=1)
-def _local_zone():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(LOCAL_TZ)
-
 
 def public_view(ticket: str) -> dict | None:
     """What anyone holding the ticket may see (None if unknown) — nothing about the submitter.
