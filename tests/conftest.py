@@ -84,6 +84,17 @@ def warehouse_env(fixture_warehouse, tmp_path, monkeypatch) -> FixtureWarehouse:
 
 
 @pytest.fixture
+def store(tmp_path, monkeypatch) -> Path:
+    """A fresh SQLite submissions store and uploads folder in this test's tmp dir (not created yet)."""
+    from lentera.store import submissions
+
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
+    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+    yield tmp_path
+    submissions.dispose_all()
+
+
+@pytest.fixture
 def empty_env(tmp_path, monkeypatch) -> Path:
     """Point the app at an empty data directory: no warehouse at all."""
     for key, value in fixture_environ(None, tmp_path).items():

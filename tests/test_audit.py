@@ -11,12 +11,10 @@ from lentera.store import audit, submissions
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+def store(store):
+    """conftest's fresh store, created."""
     submissions.init()
-    yield tmp_path
-    submissions.dispose_all()
+    return store
 
 
 def _fill(n: int) -> None:

@@ -9,18 +9,10 @@ import sqlite3
 import pytest
 
 from lentera import cli
-from lentera.store import auth, submissions
+from lentera.store import auth
 
 PW = "kata-sandi-uji-123"
 SKPD = "1.03.0.00.0.00.01.0000"
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    yield tmp_path
-    submissions.dispose_all()
 
 
 def test_password_is_stored_as_argon2id_never_plain(store):

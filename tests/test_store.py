@@ -21,14 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PW = "kata-sandi-uji-123"
 
 
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    yield tmp_path
-    submissions.dispose_all()
-
-
 def complaint() -> dict:
     return {"kategori": "Infrastruktur", "judul": "Jalan berlubang di depan sekolah",
             "isi": "Lubang besar di jalan desa membahayakan anak sekolah setiap pagi.",

@@ -126,8 +126,21 @@ def _contact_value(contact_in: dict | None) -> dict | None:
     return value
 
 
-def _point(data: dict) -> tuple[float | None, float | None]:
-    return forms.number_or_none(data.get("lat")), forms.number_or_none(data.get("lng"))
+def _place(data: dict) -> dict:
+    """The desa and kecamatan codes of a validated form, and its point if one was given."""
+    desa = forms.desa_info(data["kode_desa"])
+    return {"kode_desa": desa["kode_desa"], "kode_kecamatan": desa["kode_kecamatan"],
+            "lat": forms.number_or_none(data.get("lat")),
+            "lng": forms.number_or_none(data.get("lng"))}
+
+
+def _checked(validate, data: dict, photos, contact: dict | None) -> list:
+    """Validate a form (field errors raise before anything is written); the photos re-encoded."""
+    photos = list(photos or [])
+    errors = validate(data, len(photos), contact)
+    if errors:
+        raise SubmissionValidationError(errors)
+    return [process_photo(p) for p in photos]
 
 
 def create_pengaduan(data: dict, photos: list[bytes], contact: dict | None = None, *,
@@ -140,19 +153,11 @@ def create_pengaduan(data: dict, photos: list[bytes], contact: dict | None = Non
     official's entry names `audit_action` (and `audit_reason`): its audit entry is written in
     the same transaction as the complaint.
     """
-    photos = list(photos or [])
-    errors = forms.validate_pengaduan(data, len(photos), contact)
-    if errors:
-        raise SubmissionValidationError(errors)
-    processed = [process_photo(p) for p in photos]
-    desa = forms.desa_info(data["kode_desa"])
-    lat, lng = _point(data)
+    processed = _checked(forms.validate_pengaduan, data, photos, contact)
     row = {
         "kind": "pengaduan", "status": STATUS_AWAL["pengaduan"],
         "kategori": data["kategori"], "klasifikasi": data.get("klasifikasi") or "pengaduan",
-        **redact_fields(judul=data["judul"], isi=data["isi"]),
-        "kode_desa": desa["kode_desa"], "kode_kecamatan": desa["kode_kecamatan"],
-        "lat": lat, "lng": lng,
+        **redact_fields(judul=data["judul"], isi=data["isi"]), **_place(data),
         "rahasia": _flag(data.get("rahasia"), False), "anonim": _flag(data.get("anonim"), True),
         "kanal": data.get("kanal") or "web", "kode_skpd": data.get("kode_skpd") or None,
     }
@@ -162,20 +167,13 @@ def create_pengaduan(data: dict, photos: list[bytes], contact: dict | None = Non
 
 def create_usulan(data: dict, photos: list[bytes], contact: dict | None = None) -> str:
     """Validate and store a citizen's proposal (optionally supporting another: `support_of`)."""
-    photos = list(photos or [])
-    errors = forms.validate_usulan(data, len(photos), contact)
-    if errors:
-        raise SubmissionValidationError(errors)
-    processed = [process_photo(p) for p in photos]
-    desa = forms.desa_info(data["kode_desa"])
-    lat, lng = _point(data)
+    processed = _checked(forms.validate_usulan, data, photos, contact)
     biaya = forms.number_or_none(data.get("perkiraan_biaya"))
     created_year = dt.datetime.now(dt.UTC).year
     row = {
         "kind": "usulan", "status": STATUS_AWAL["usulan"],
         **redact_fields(usulan=data["usulan"], permasalahan=data.get("permasalahan")),
-        "kode_desa": desa["kode_desa"], "kode_kecamatan": desa["kode_kecamatan"],
-        "lat": lat, "lng": lng,
+        **_place(data),
         "volume": forms.number_or_none(data["volume"]), "satuan": data["satuan"],
         "perkiraan_biaya": round(biaya, 2) if biaya is not None else None,
         "bidang_urusan": data["bidang_urusan"],
