@@ -18,6 +18,9 @@ Excel cell) is accepted; it is the one path that goes through a float, because s
 already was a float, and it is rounded to whole sen. A single dot followed by exactly three
 digits is a thousands separator only when the part before it is 1-3 digits not starting with 0
 ("1.234" -> 1234, "0.500" -> 0.50, "1234.567" -> 1234.57).
+
+Coordinates are not amounts: `coordinate` reads a dot or a comma as the decimal mark, always
+("109.665" is 109.665 degrees, never 109665), and rejects a value with two marks.
 """
 
 from __future__ import annotations
@@ -215,6 +218,28 @@ def integer(e: pl.Expr) -> pl.Expr:
         .struct.field("x")
         .cast(pl.Int64, strict=False)
     )
+
+
+# A coordinate is a decimal fraction: optional sign, digits, at most one decimal mark.
+_COORD_RE = rf"^[+-]?{_D}+(?:[.,]{_D}+)?$"
+# Two or more marks ("109.665,5", "1.234.567") is the shape of a grouped number, never a degree.
+_MARKS_RE = r"[.,].*[.,]"
+
+
+@_keeps_name
+def coordinate(e: pl.Expr) -> pl.Expr:
+    """Float64 degrees: a dot or a comma is the decimal mark ("109.665", "109,665", "-0.05").
+
+    Never a thousands separator (unlike `number`); a value with two marks is null.
+    """
+    s = e.cast(pl.String).str.replace_all(r"\s+", "")
+    return (pl.when(s.str.contains(_COORD_RE))
+            .then(s.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)))
+
+
+def two_marks(e: pl.Expr) -> pl.Expr:
+    """True where the text has two or more decimal/grouping marks (a rejected coordinate)."""
+    return e.cast(pl.String).str.contains(_MARKS_RE)
 
 
 @_keeps_name

@@ -82,15 +82,15 @@ def reference_tables(region: Region) -> dict[str, pl.DataFrame]:
     out = {
         "wilayah_kecamatan": kec.with_columns(
             jumlah_desa=pl.col("jumlah_desa").cast(pl.Int32, strict=False),
-            lat=pl.col("lat").cast(pl.Float64, strict=False),
-            lng=pl.col("lng").cast(pl.Float64, strict=False),
+            lat=parse.coordinate(pl.col("lat")),
+            lng=parse.coordinate(pl.col("lng")),
             luas_km2=pl.col("luas_km2").cast(pl.Float64, strict=False),
             penduduk=pl.col("penduduk").cast(pl.Int32, strict=False),
             penduduk_estimasi=_yes("penduduk_estimasi"),
         ).join(kec_geo, left_on="kode_kecamatan", right_on="kode", how="left"),
         "wilayah_desa": desa.with_columns(
-            lat=pl.col("lat").cast(pl.Float64, strict=False),
-            lng=pl.col("lng").cast(pl.Float64, strict=False),
+            lat=parse.coordinate(pl.col("lat")),
+            lng=parse.coordinate(pl.col("lng")),
             penduduk=pl.col("penduduk").cast(pl.Int32, strict=False),
             penduduk_estimasi=_yes("penduduk_estimasi"),
         ).join(desa_geo, left_on="kode_desa", right_on="kode", how="left"),

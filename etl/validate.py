@@ -41,9 +41,23 @@ _PARSERS = {
     "code_skpd": "kode_skpd", "code_rekening": "kode_rekening",
     "code_sub_kegiatan": "kode_sub_kegiatan", "code_wilayah": "kode_wilayah",
     "int": "integer", "year": "year", "month": "month", "amount": "amount", "number": "number",
-    "lat": "number", "lng": "number", "date": "date", "datetime": "datetime", "bool": "boolean",
+    "lat": "coordinate", "lng": "coordinate", "date": "date", "datetime": "datetime", "bool": "boolean",
+}
+# A coordinate is a decimal fraction: two marks mean a grouped number, not a place.
+_TWO_MARKS = {
+    kind: f"{label} ditulis dengan lebih dari satu tanda titik/koma; koordinat adalah pecahan "
+          "desimal dengan satu tanda desimal (mis. 109.665 atau 109,665)"
+    for kind, label in (("lat", "lintang (lat)"), ("lng", "bujur (lng)"))
 }
 REQUIRED = "wajib diisi"
+# Statuses that say a case is still running / finished, per source (INPUT_FORMATS.md).
+OPEN_STATUS = {
+    "pengaduan": ("diterima", "diverifikasi", "didisposisi", "ditindaklanjuti", "ditunda"),
+    "perizinan": ("diproses",),
+}
+DONE_STATUS = {"pengaduan": ("selesai",), "perizinan": ("selesai",)}
+# A rejected or returned proposal cannot carry the sub kegiatan that funds it.
+USULAN_UNFUNDED = ("ditolak", "dikembalikan")
 PENGADUAN_STAGES = ("tanggal_verifikasi", "tanggal_disposisi", "tanggal_tindak_lanjut",
                     "tanggal_selesai")
 
@@ -117,7 +131,11 @@ def _column_issues(source: Source, col: Column) -> Issue:
         bad = pl.concat_str(pl.lit(f"{col.name} tidak dikenal: '"), raw(col.name), pl.lit("'"))
     else:
         bad = pl.lit(_REASON.get(col.kind, "nilai tidak dikenali"))
-    reason = pl.when(raw(col.name).is_not_null() & p.is_null()).then(bad)
+    unparsed = raw(col.name).is_not_null() & p.is_null()
+    if col.kind in _TWO_MARKS:
+        bad = pl.when(parse.two_marks(raw(col.name))).then(pl.lit(_TWO_MARKS[col.kind])
+                                                            ).otherwise(bad)
+    reason = pl.when(unparsed).then(bad)
     if col.kind == "year":
         reason = reason.when(~p.is_between(2000, 2100)).then(pl.lit("tahun di luar 2000–2100"))
     if col.required:
@@ -134,13 +152,31 @@ def _not_before(later: str, earlier: str, dated: bool) -> pl.Expr:
     return pl.when(before).then(pl.lit(f"{later} sebelum {earlier}"))
 
 
+def _status_vs_dates(source: str) -> Issue:
+    """An open status with a completion date, or a finished status without one, is rejected."""
+    status, done = pl.col("status"), pl.col("tanggal_selesai")
+    as_written = pl.concat_str(pl.lit("'"), raw("status"), pl.lit("'"))
+    reason = (
+        pl.when(status.is_in(OPEN_STATUS[source]) & done.is_not_null())
+        .then(pl.concat_str(pl.lit("status bertentangan dengan tanggal: "), as_written,
+                            pl.lit(" berarti belum selesai, tetapi tanggal_selesai terisi")))
+        .when(status.is_in(DONE_STATUS[source]) & done.is_null())
+        .then(pl.concat_str(pl.lit("status bertentangan dengan tanggal: "), as_written,
+                            pl.lit(" berarti selesai, tetapi tanggal_selesai kosong")))
+    )
+    return ("status,tanggal_selesai", reason,
+            pl.concat_str(raw("status"), pl.lit(" | "), raw("tanggal_selesai").fill_null("")))
+
+
 def _rule_issues(source: Source) -> list[Issue]:
     """Cross-field rules of INPUT_FORMATS.md, as issues on the parsed columns."""
     if source.name == "pengaduan":
-        return [(s, _not_before(s, "tanggal_masuk", True), raw(s)) for s in PENGADUAN_STAGES]
+        return [(s, _not_before(s, "tanggal_masuk", True), raw(s)) for s in PENGADUAN_STAGES
+                ] + [_status_vs_dates(source.name)]
     if source.name == "perizinan":
         return [(s, _not_before(s, "tanggal_permohonan", False), raw(s))
-                for s in ("tanggal_berkas_lengkap", "tanggal_selesai")]
+                for s in ("tanggal_berkas_lengkap", "tanggal_selesai")
+                ] + [_status_vs_dates(source.name)]
     if source.name == "anggaran":
         rek = pl.col("kode_rekening")
         belanja = rek.str.starts_with("5") & pl.col("kode_sub_kegiatan").is_null()
@@ -155,9 +191,17 @@ def _rule_issues(source: Source) -> list[Issue]:
     if source.name == "usulan":
         none = (raw("kode_desa").is_null() & raw("nama_desa").is_null()
                 & raw("nama_kecamatan").is_null())
+        funded_refused = (pl.col("status").is_in(USULAN_UNFUNDED)
+                          & pl.col("kode_sub_kegiatan").is_not_null())
         return [("kode_desa,nama_desa,nama_kecamatan",
                  pl.when(none).then(pl.lit("salah satu wajib diisi: kode_desa, nama_desa atau "
-                                           "nama_kecamatan")), pl.lit(""))]
+                                           "nama_kecamatan")), pl.lit("")),
+                ("status,kode_sub_kegiatan",
+                 pl.when(funded_refused).then(pl.concat_str(
+                     pl.lit("status bertentangan dengan data: '"), raw("status"),
+                     pl.lit("' (ditolak/dikembalikan) tetapi kode_sub_kegiatan (pendanaan) "
+                            "terisi"))),
+                 pl.concat_str(raw("status"), pl.lit(" | "), raw("kode_sub_kegiatan")))]
     return []
 
 

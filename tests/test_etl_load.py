@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from etl import load as etl_load
+from etl.report import report_lines
 from lentera.core.schema import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,7 +290,9 @@ def test_clean_folder_exits_zero(tmp_path):
     raw = tmp_path / "raw"
     (raw / "pengaduan").mkdir(parents=True)
     (raw / "pengaduan" / "ok.csv").write_text(
-        "nomor_tiket,tanggal_masuk,kategori,status\nA-1,17/08/2025,Kesehatan,selesai\n")
+        # a finished case names its end date (a "selesai" without one is rejected)
+        "nomor_tiket,tanggal_masuk,kategori,status,tanggal_selesai\n"
+        "A-1,17/08/2025,Kesehatan,selesai,19/08/2025\n")
     result = etl_load.load(raw, tmp_path / "w.duckdb", progress=False)
     assert result.exit_code == 0
     assert rows(tmp_path / "w.duckdb", "SELECT count(*), min(anonim) FROM pengaduan") == [(1, True)]
@@ -320,3 +323,60 @@ def test_cli_check_exit_codes_and_no_traceback(tmp_path):
     good = run("check", str(FIXTURES / "usulan"), "--source", "usulan")
     assert good.returncode == 1 and "Koordinat tertukar yang dibalik: 1" in good.stdout
     assert "0812-0000-0008" not in good.stdout + good.stderr
+
+
+def _door_files(raw: Path) -> None:
+    """One small file per source with rows the door must read by meaning (INPUT_FORMATS.md)."""
+    for name in ("pengaduan", "perizinan", "usulan"):
+        (raw / name).mkdir(parents=True)
+    (raw / "pengaduan" / "pintu.csv").write_text(
+        "nomor_tiket,tanggal_masuk,kategori,status,tanggal_selesai\n"
+        "P-1,04/08/2025,Kesehatan,proses,08/08/2025\n"  # open synonym, yet finished
+        "P-2,04/08/2025,Kesehatan,selesai,\n"  # finished without an end date
+        "P-3,04/08/2025,Kesehatan,proses,\n"  # open synonym, open: loads as ditindaklanjuti
+        "P-4,04/08/2025,Kesehatan,ditolak,\n"  # ended without an end date: allowed
+        "P-5,04/08/2025,Kesehatan,tuntas,08/08/2025\n")  # finished synonym with its date
+    (raw / "perizinan" / "pintu.csv").write_text(
+        "nomor_permohonan,jenis_layanan,tanggal_permohonan,tanggal_selesai,status\n"
+        "Z-1,KTP Elektronik,04/08/2025,05/08/2025,sedang diproses\n"
+        "Z-2,KTP Elektronik,04/08/2025,,terbit\n"
+        "Z-3,KTP Elektronik,04/08/2025,,diproses\n"
+        "Z-4,KTP Elektronik,04/08/2025,05/08/2025,ditolak\n")
+    (raw / "usulan" / "pintu.csv").write_text(
+        "id_usulan;tahun_rkpd;usulan;nama_kecamatan;lat;lng;status;kode_sub_kegiatan\n"
+        "U-1;2026;Jalan;Sungai Raya;-0.05;109.665;diusulkan;\n"  # three decimals: degrees
+        "U-2;2026;Jalan;Sungai Raya;-0,05;109,665;diusulkan;\n"  # decimal comma
+        "U-3;2026;Jalan;Sungai Raya;-0.05;109.665,5;diusulkan;\n"  # two marks: rejected
+        "U-4;2026;Jalan;Sungai Raya;;;ditolak;1.03.02.2.01.0001\n"  # refused yet funded
+        "U-5;2026;Jalan;Sungai Raya;;;masuk_rkpd;1.03.02.2.01.0001\n")
+
+
+def test_door_reads_coordinates_and_statuses_by_meaning(tmp_path):
+    raw = tmp_path / "raw"
+    _door_files(raw)
+    db = tmp_path / "w.duckdb"
+    result = etl_load.load(raw, db, progress=False)
+    # the contradicting rows are rejected with their reason, the rest loads (exit code 1)
+    assert result.exit_code == 1 and result.written
+    got = rows(db, 'SELECT source, source_row, "column", reason FROM etl_rejects '
+                   "ORDER BY source, source_row")
+    rejected = {(s, r): (c, why) for s, r, c, why in got}
+    assert set(rejected) == {("pengaduan", 2), ("pengaduan", 3), ("perizinan", 2),
+                             ("perizinan", 3), ("usulan", 4), ("usulan", 5)}
+    assert rejected[("pengaduan", 2)][0] == "status,tanggal_selesai"
+    assert "'proses' berarti belum selesai" in rejected[("pengaduan", 2)][1]
+    assert "'selesai' berarti selesai" in rejected[("pengaduan", 3)][1]
+    assert "belum selesai" in rejected[("perizinan", 2)][1]
+    assert "'terbit' berarti selesai" in rejected[("perizinan", 3)][1]
+    assert rejected[("usulan", 4)][0] == "lng" and "lebih dari satu tanda" in rejected[
+        ("usulan", 4)][1]
+    assert rejected[("usulan", 5)][0] == "status,kode_sub_kegiatan"
+    assert dict(rows(db, "SELECT nomor_tiket, status FROM pengaduan")) == {
+        "P-3": "ditindaklanjuti", "P-4": "ditolak", "P-5": "selesai"}
+    assert dict(rows(db, "SELECT nomor_permohonan, status FROM perizinan")) == {
+        "Z-3": "diproses", "Z-4": "ditolak"}
+    points = {r[0]: r[1:] for r in rows(db, "SELECT id_usulan, lat, lng FROM usulan")}
+    assert points["U-1"] == points["U-2"] == (-0.05, 109.665)
+    assert set(points) == {"U-1", "U-2", "U-5"}
+    # the load report lists the contradictions among the top reasons
+    assert any("bertentangan" in line for line in report_lines(result))

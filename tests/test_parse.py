@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -12,6 +14,8 @@ from hypothesis import strategies as st
 
 from etl import parse as P
 from etl.parse import value
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # ------------------------------------------------------------------ headers and names
 
@@ -395,8 +399,55 @@ def test_parsers_never_raise_on_junk():
     junk = ["", " ", "\ufeff", "()", "-", "Rp", "??", "１２３", "𝟙𝟚", "\x00", None]
     df = pl.DataFrame({"v": junk}, schema={"v": pl.String})
     for fn in (P.amount, P.number, P.integer, P.year, P.month, P.date, P.datetime, P.boolean,
-               P.kode_rekening, P.kode_sub_kegiatan, P.kode_skpd, P.kode_wilayah):
+               P.coordinate, P.kode_rekening, P.kode_sub_kegiatan, P.kode_skpd, P.kode_wilayah):
         out = df.select(fn(pl.col("v")))
         assert out.height == len(junk)
         assert out["v"].null_count() >= len(junk) - 1, fn.__name__
     assert value(P.amount, "1" * 60) is None
+
+
+# ------------------------------------------------------------------ coordinates
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [("109.665", 109.665), ("109,665", 109.665), ("-0.05", -0.05), ("-0,05", -0.05),
+     (" 109.42 ", 109.42), ("109", 109.0), ("+0.1", 0.1), ("109.6650", 109.665),
+     # two marks is a grouped number, never a degree; other shapes are not coordinates
+     ("109.665,5", None), ("1.234.567", None), ("109,665.5", None), ("1e2", None),
+     (".5", None), ("109°", None), ("", None), (None, None)],
+)
+def test_coordinate_marks_are_decimal(raw, want):
+    assert value(P.coordinate, raw) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-180_000_000, 180_000_000), st.integers(0, 6), st.sampled_from([".", ","]))
+def test_coordinate_round_trip_any_number_of_decimals(micro, places, mark):
+    # the same degrees written with any number of decimals and either mark read back exactly
+    x = round(micro / 1_000_000, places)
+    text = f"{x:.{places}f}".replace(".", mark)
+    assert value(P.coordinate, text) == pytest.approx(x, abs=1e-12)
+    # unlike an amount, where "109.665" is a thousands group
+    assert value(P.number, "109.665") == 109665
+
+
+def test_coordinate_reason_names_two_marks():
+    from etl.validate import _TWO_MARKS
+    assert value(P.two_marks, "109.665,5") and not value(P.two_marks, "109.665")
+    assert "satu tanda desimal" in _TWO_MARKS["lng"]
+
+
+# ------------------------------------------------------------------ vocabularies are documented
+
+
+def _documented_words() -> set[str]:
+    text = (ROOT / "docs" / "INPUT_FORMATS.md").read_text(encoding="utf-8")
+    return set(re.findall(r"`([^`]+)`", text))
+
+
+@pytest.mark.parametrize(("source", "column"), sorted(P.ENUM_SYNONYMS))
+def test_every_accepted_synonym_is_documented(source, column):
+    words = _documented_words()
+    missing = [w for w in P.ENUM_SYNONYMS[(source, column)] if w not in words]
+    assert not missing, f"{source}.{column}: synonyms not in docs/INPUT_FORMATS.md: {missing}"

@@ -416,6 +416,7 @@ METHODS: list[tuple[str, str]] = [
     ("data.method_changes_title", "data.method_changes_body"),
     ("data.method_versions_title", "data.method_versions_body"),
     ("data.method_downloads_title", "data.method_downloads_body"),
+    ("data.method_door_title", "data.method_door_body"),
 ]
 
 
