@@ -219,9 +219,17 @@ else:
 st.subheader(t("musrenbang.money"))
 st.caption(t("musrenbang.money_caption"))
 paid = musrenbang.funded(rows)
+unmatched = int(rows["tautan_tidak_cocok"].sum()) if rows.height else 0
+if unmatched:
+    st.caption(t("musrenbang.money_unmatched", n=fmt.number(unmatched)))
 if paid.is_empty():
     st.info(t("musrenbang.no_funded"))
 else:
+    # pagu and realisasi once per sub kegiatan, however many proposals it funds
+    total = musrenbang.money_total(ui.cached(musrenbang.money_per_sub_kegiatan, **filters))
+    st.markdown(t("musrenbang.money_total", sub=fmt.number(total["sub_kegiatan"]),
+                  usulan=fmt.number(total["usulan"]), pagu=fmt.rupiah(total["pagu"]),
+                  realisasi=fmt.rupiah(total["realisasi"])))
     st.dataframe(
         paid.with_columns(
             (pl.lit("?kode_sub_kegiatan=") + pl.col("kode_sub_kegiatan") + pl.lit("&tahun=")

@@ -155,19 +155,36 @@ def crafted_env(crafted, monkeypatch):
 
 
 INDEPENDENT_FUNNEL = """
-    -- written apart from musrenbang_usulan.sql: one boolean per stage, then sums
-    WITH money AS (
-        SELECT DISTINCT tahun, kode_sub_kegiatan FROM anggaran WHERE kode_sub_kegiatan IS NOT NULL
+    -- written apart from musrenbang_usulan.sql: one boolean per stage, then sums; a link
+    -- counts when the code is in the plan year's APBD, the sector (U.BB) matches and a
+    -- kecamatan named by the sub kegiatan is the proposal's (INPUT_FORMATS.md)
+    WITH names AS (
+        SELECT tahun, kode_sub_kegiatan, any_value(nama_sub_kegiatan) AS nm
+        FROM anggaran WHERE kode_sub_kegiatan IS NOT NULL GROUP BY ALL
+    ), money AS (
+        SELECT n.tahun, n.kode_sub_kegiatan, u.id_usulan
+        FROM names n
+        JOIN usulan u ON u.tahun_rkpd = n.tahun AND u.kode_sub_kegiatan = n.kode_sub_kegiatan
+        LEFT JOIN skpd o ON o.kode_skpd = u.kode_skpd_tujuan
+        WHERE split_part(n.kode_sub_kegiatan, '.', 1) || '.' || split_part(n.kode_sub_kegiatan, '.', 2)
+              = coalesce(CASE WHEN regexp_matches(u.bidang_urusan, '^[0-9][.][0-9][0-9]( |$)')
+                              THEN left(u.bidang_urusan, 4) END,
+                         (SELECT min(kode_bidang) FROM skpd
+                          WHERE lower(nama_bidang) = lower(trim(u.bidang_urusan))),
+                         o.kode_bidang)
+          AND (NOT EXISTS (SELECT 1 FROM wilayah_kecamatan k
+                           WHERE n.nm ILIKE '%kecamatan ' || k.nama_kecamatan || '%')
+               OR EXISTS (SELECT 1 FROM wilayah_kecamatan k
+                          WHERE k.kode_kecamatan = u.kode_kecamatan
+                            AND n.nm ILIKE '%kecamatan ' || k.nama_kecamatan || '%'))
     ), spent AS (
         SELECT tahun, kode_sub_kegiatan FROM realisasi GROUP BY ALL HAVING sum(realisasi) > 0
     ), flags AS (
         SELECT u.*,
                u.status NOT IN ('ditolak', 'dikembalikan')
-               AND EXISTS (SELECT 1 FROM money m WHERE m.tahun = u.tahun_rkpd
-                           AND m.kode_sub_kegiatan = u.kode_sub_kegiatan) AS f,
+               AND EXISTS (SELECT 1 FROM money m WHERE m.id_usulan = u.id_usulan) AS f,
                u.status NOT IN ('ditolak', 'dikembalikan')
-               AND EXISTS (SELECT 1 FROM money m WHERE m.tahun = u.tahun_rkpd
-                           AND m.kode_sub_kegiatan = u.kode_sub_kegiatan)
+               AND EXISTS (SELECT 1 FROM money m WHERE m.id_usulan = u.id_usulan)
                AND EXISTS (SELECT 1 FROM spent s WHERE s.tahun = u.tahun_rkpd
                            AND s.kode_sub_kegiatan = u.kode_sub_kegiatan) AS r
         FROM usulan u
@@ -384,3 +401,71 @@ def test_map_payload_small_on_fixture_sample(warehouse_env):
     pts = rows.head(musrenbang.MAP_POINT_LIMIT).with_columns(
         pl.col("grup_duplikat").is_not_null().alias("duplikat"))
     assert maps.payload_bytes(maps.points_deck(pts, "{usulan}", **shapes)) < 5_000_000
+
+
+S4, S5 = "1.02.02.2.01.0001", "1.03.02.2.04.0005"
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """Several proposals on one sub kegiatan, a wrong-sector link and a wrong-place link."""
+    desa, _no_poly = _pick_desa()
+    a, b, _ = desa
+
+    def row(i, d, kode, **kw):
+        return {"id_usulan": f"V{i}", "tahun_rkpd": 2026, "usulan": f"Usulan {i}",
+                "kode_desa": d["kode_desa"], "nama_desa": d["nama_desa"],
+                "kode_kecamatan": d["kode_kecamatan"], "nama_kecamatan": d["nama_kecamatan"],
+                "status": "masuk_rkpd", "tahap": "kabupaten", "sumber": "musrenbang",
+                "bidang_urusan": kw.pop("bidang_urusan", "1.03 PUPR"),
+                "perkiraan_biaya": 100_000_000, "kode_sub_kegiatan": kode, **kw}
+
+    rows = [
+        row(1, a, S1), row(2, b, S1),
+        row(3, a, S1, bidang_urusan="PUPR"),  # the sector by its name in the SKPD table
+        row(4, a, S4),  # a health sub kegiatan for a public-works proposal
+        row(5, a, S5),  # a sub kegiatan named for kecamatan b, proposal in a
+        row(6, b, S5),
+    ]
+    path = tmp_path_factory.mktemp("linked") / "wh.duckdb"
+    build_warehouse(path, rows)
+    con = duckdb.connect(str(path))
+    con.execute("""
+        INSERT INTO anggaran (tahun, tahap, kode_skpd, nama_skpd, kode_sub_kegiatan,
+                              nama_sub_kegiatan, kode_rekening, pagu) VALUES
+        (2026, 'murni', 'Y', 'Dinkes', $s4, 'Puskesmas', '5.2.04.01.01.0001', 70000000),
+        (2026, 'murni', 'X', 'Dinas PUPR', $s5, $nama5, '5.2.04.01.01.0001', 60000000)
+    """, {"s4": S4, "s5": S5, "nama5": f"Pembangunan Jembatan Kecamatan {b['nama_kecamatan']}"})
+    con.execute("INSERT INTO realisasi (tahun, bulan, kode_skpd, kode_sub_kegiatan, "
+                "kode_rekening, realisasi) VALUES (2026, 5, 'X', $s5, '5.2.04.01.01.0001', "
+                "6000000)", {"s5": S5})
+    con.close()
+    return path
+
+
+def test_link_checks_sector_and_place(linked, monkeypatch):
+    monkeypatch.setenv("LENTERA_WAREHOUSE", str(linked))
+    staged = musrenbang.usulan_staged().sort("id_usulan")
+    reached = dict(zip(staged["id_usulan"], staged["tahap_tercapai"], strict=True))
+    mismatch = dict(zip(staged["id_usulan"], staged["tautan_tidak_cocok"], strict=True))
+    assert {k for k, v in mismatch.items() if v} == {"V4", "V5"}
+    # a mismatched link stays at masuk RKPD (4); the others are funded (5) or spent (6)
+    assert reached == {"V1": 6, "V2": 6, "V3": 6, "V4": 4, "V5": 4, "V6": 6}
+
+
+def test_money_counted_once_per_sub_kegiatan(linked, monkeypatch):
+    monkeypatch.setenv("LENTERA_WAREHOUSE", str(linked))
+    per_sub = musrenbang.money_per_sub_kegiatan(tahun=2026)
+    assert sorted(per_sub["kode_sub_kegiatan"]) == sorted([S1, S5])
+    assert dict(zip(per_sub["kode_sub_kegiatan"], per_sub["jumlah_usulan"], strict=True)) == {
+        S1: 3, S5: 1}
+    # expected: each funded proposal's sub kegiatan, its money taken once
+    funded = musrenbang.funded(musrenbang.usulan_staged(tahun=2026))
+    subs = set(funded["kode_sub_kegiatan"])
+    money = [musrenbang.sub_kegiatan_money(k, 2026) for k in subs]
+    total = musrenbang.money_total(per_sub)
+    assert total["pagu"] == pytest.approx(sum(m["pagu"] for m in money))
+    assert total["realisasi"] == pytest.approx(sum(m["realisasi"] for m in money))
+    assert total["usulan"] == funded.height and total["sub_kegiatan"] == len(subs)
+    # summing the per-proposal column would count S1's pagu three times
+    assert funded["pagu_sub_kegiatan"].sum() > total["pagu"]

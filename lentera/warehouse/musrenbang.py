@@ -33,7 +33,8 @@ PUBLIC_COLUMNS = (
     "nama_desa", "kode_kecamatan", "nama_kecamatan", "lat", "lng", "volume", "satuan",
     "perkiraan_biaya", "kode_skpd_tujuan", "nama_skpd_tujuan", "bidang_urusan", "status",
     "alasan", "kode_sub_kegiatan", "nama_sub_kegiatan", "pagu_sub_kegiatan",
-    "realisasi_sub_kegiatan", "serapan_sub_kegiatan", "tahap_tercapai", "grup_duplikat",
+    "realisasi_sub_kegiatan", "serapan_sub_kegiatan", "tautan_tidak_cocok", "tahap_tercapai",
+    "grup_duplikat",
 )
 
 # Words that say nothing about what is proposed (place words, fillers, units).
@@ -43,8 +44,9 @@ STOPWORDS = frozenset("""
     unit buah paket titik meter m km ha the of and in at for to
 """.split())
 
-# How the funnel stage and a sub kegiatan's money are computed is documented beside their
-# definitions (tahap_usulan, uang_sub_kegiatan in semantic.sql); these are the other methods.
+# How the funnel stage, a proposal's link and the money are computed is documented beside their
+# definitions (tahap_usulan, tautan_usulan, uang_sub_kegiatan, uang_usulan in semantic.sql);
+# these are the other methods.
 METHODS: list[tuple[str, str]] = [
     ("musrenbang.method_duplicates_title", "musrenbang.method_duplicates_body"),
     ("musrenbang.method_placement_title", "musrenbang.method_placement_body"),
@@ -140,6 +142,19 @@ def funded(frame: pl.DataFrame) -> pl.DataFrame:
             .select("id_usulan", "tahun_rkpd", "usulan", "nama_desa", "kode_sub_kegiatan",
                     "nama_sub_kegiatan", "perkiraan_biaya", "pagu_sub_kegiatan",
                     "realisasi_sub_kegiatan", pl.col("serapan_sub_kegiatan").alias("serapan")))
+
+
+def money_per_sub_kegiatan(**filters) -> pl.DataFrame:
+    """Funded proposals' money, one row per sub kegiatan and year (pagu counted once)."""
+    return db.named("musrenbang_uang", _params(**filters))
+
+
+def money_total(per_sub: pl.DataFrame) -> dict:
+    """Totals of `money_per_sub_kegiatan`: sub kegiatan, proposals, pagu and realisasi."""
+    return {"sub_kegiatan": per_sub.height,
+            "usulan": int(per_sub["jumlah_usulan"].sum()) if per_sub.height else 0,
+            "pagu": float(per_sub["pagu"].sum()) if per_sub.height else 0.0,
+            "realisasi": float(per_sub["realisasi"].sum()) if per_sub.height else 0.0}
 
 
 def sub_kegiatan_money(kode: str, tahun: int) -> dict | None:

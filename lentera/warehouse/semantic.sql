@@ -588,23 +588,25 @@ CREATE OR REPLACE MACRO uang_sub_kegiatan() AS TABLE
 --   → 3 diterima OPD → 4 masuk RKPD → 5 didanai APBD → 6 sudah dibelanjakan. Tahap diambil dari
 --   status usulan; usulan dihitung di setiap tahap yang sudah dilaluinya. Usulan yang ditolak
 --   atau dikembalikan di tingkat kabupaten dihitung sampai tahap kecamatan, di tingkat
---   desa/kecamatan hanya di tahap desa. Didanai: kode sub kegiatan usulan ada di APBD tahun
---   rencananya (usulan ditolak/dikembalikan tidak pernah dihitung didanai). Sudah dibelanjakan:
---   sub kegiatan itu punya realisasi di atas nol pada tahun itu.
+--   desa/kecamatan hanya di tahap desa. Didanai: tautan usulan ke sub kegiatannya sah menurut
+--   tautan_usulan (ada di APBD tahun rencananya, bidang urusan sama, kecamatan sama bila nama
+--   sub kegiatan menyebut kecamatan); usulan ditolak/dikembalikan tidak pernah dihitung didanai.
+--   Sudah dibelanjakan: sub kegiatan itu punya realisasi di atas nol pada tahun itu.
 -- en.definition: The furthest stage a proposal reached: 1 proposed by the village → 2 verified
 --   by the district → 3 accepted by the office → 4 in the RKPD plan → 5 funded in the APBD → 6
 --   money spent. The stage comes from the proposal's status; a proposal counts in every stage it
 --   reached. A proposal rejected or returned at regency level counts up to the district stage,
---   at village/district level only in the village stage. Funded: the proposal's sub-activity
---   code is in the APBD of its plan year (rejected/returned proposals never count as funded).
---   Money spent: that sub-activity has spending above zero in that year.
+--   at village/district level only in the village stage. Funded: the proposal's link to its
+--   sub-activity is valid under tautan_usulan (in its plan year's APBD, same government sector,
+--   same district when the sub-activity's name names one); rejected/returned proposals never
+--   count as funded. Money spent: that sub-activity has spending above zero in that year.
 -- id.base: Usulan yang cocok dengan saringan; tahun rencana (RKPD) usulan.
 -- en.base: The proposals matching the filters; each proposal's plan (RKPD) year.
--- id.caveats: Status dicatat oleh petugas; usulan tanpa kode sub kegiatan tidak pernah mencapai
---   tahap didanai.
--- en.caveats: Statuses are recorded by officials; a proposal without a sub-activity code never
---   reaches the funded stage.
-CREATE OR REPLACE MACRO tahap_usulan(status_usulan, tingkat_usulan, di_apbd, ada_realisasi) AS
+-- id.caveats: Status dicatat oleh petugas; usulan tanpa kode sub kegiatan, atau dengan tautan
+--   yang tidak cocok, tidak pernah mencapai tahap didanai.
+-- en.caveats: Statuses are recorded by officials; a proposal without a sub-activity code, or
+--   whose link does not match, never reaches the funded stage.
+CREATE OR REPLACE MACRO tahap_usulan(status_usulan, tingkat_usulan, didanai, ada_realisasi) AS
     greatest(
         CASE status_usulan
             WHEN 'diusulkan' THEN 1
@@ -615,7 +617,143 @@ CREATE OR REPLACE MACRO tahap_usulan(status_usulan, tingkat_usulan, di_apbd, ada
             ELSE CASE WHEN tingkat_usulan = 'kabupaten' THEN 2 ELSE 1 END
         END,
         -- rejected or returned proposals never count as funded or spent
-        CASE WHEN di_apbd AND status_usulan NOT IN ('ditolak', 'dikembalikan') THEN 5 ELSE 0 END,
-        CASE WHEN di_apbd AND status_usulan NOT IN ('ditolak', 'dikembalikan') AND ada_realisasi
+        CASE WHEN didanai AND status_usulan NOT IN ('ditolak', 'dikembalikan') THEN 5 ELSE 0 END,
+        CASE WHEN didanai AND status_usulan NOT IN ('ditolak', 'dikembalikan') AND ada_realisasi
              THEN 6 ELSE 0 END
     );
+
+-- The bidang urusan code ("1.03") at the start of a sub kegiatan code or of a written bidang.
+CREATE OR REPLACE MACRO kode_bidang_dari(teks) AS
+    nullif(regexp_extract(trim(teks), '^([0-9]\.[0-9]{2})([^0-9]|$)', 1), '');
+
+-- Text folded for matching place names: lower case, runs of other characters -> one space.
+CREATE OR REPLACE MACRO lipat_nama(teks) AS
+    ' ' || trim(regexp_replace(lower(teks), '[^a-z0-9]+', ' ', 'g')) || ' ';
+
+-- measure: tautan_usulan
+-- unit: ya/tidak per usulan
+-- id.name: Tautan usulan ke sub kegiatan APBD
+-- en.name: Link from a proposal to a budget sub-activity
+-- id.definition: Usulan yang membawa kode sub kegiatan ditautkan ke sub kegiatan itu. Tautan sah
+--   bila ketiganya benar: (1) kode itu ada di APBD tahun rencana (RKPD) usulan; (2) bidang urusan
+--   sub kegiatan (dua segmen pertama kodenya, mis. 1.03) sama dengan bidang urusan usulan, yang
+--   diambil dari kode di awal kolom bidang_urusan, kalau tidak ada dari namanya di tabel SKPD,
+--   kalau tidak ada dari bidang OPD tujuan; (3) bila nama sub kegiatan menyebut kecamatan di
+--   wilayah ("... Kecamatan Kubu"), kecamatan usulan termasuk di situ. Tautan yang tidak sah
+--   ditampilkan sebagai tidak cocok dan usulannya tidak dihitung didanai.
+-- en.definition: A proposal that carries a sub-activity code is linked to that sub-activity. The
+--   link is valid when all three hold: (1) the code is in the APBD of the proposal's plan (RKPD)
+--   year; (2) the sub-activity's government sector (the first two segments of its code, e.g.
+--   1.03) equals the proposal's, taken from a code at the start of bidang_urusan, else from its
+--   name in the SKPD table, else from the target office's sector; (3) when the sub-activity's
+--   name names a district of the region ("... Kecamatan Kubu"), the proposal's district is among
+--   them. An invalid link is shown as not matching and the proposal is not counted as funded.
+-- id.base: Setiap usulan dengan kode sub kegiatan; APBD tahun rencananya (tahap mana pun).
+-- en.base: Every proposal with a sub-activity code; its plan year's APBD (any stage).
+-- id.caveats: Tempat hanya dapat diperiksa bila nama sub kegiatan menyebut kecamatan; sub
+--   kegiatan tingkat kabupaten cocok untuk usulan dari kecamatan mana pun. Usulan tanpa bidang
+--   urusan dan tanpa OPD tujuan tidak dapat diperiksa dan tidak dihitung didanai.
+-- en.caveats: The place can only be checked when the sub-activity's name names a district; a
+--   regency-wide sub-activity matches proposals from any district. A proposal with neither a
+--   sector nor a target office cannot be checked and is not counted as funded.
+CREATE OR REPLACE MACRO tautan_usulan() AS TABLE
+    WITH sub AS (
+        SELECT tahun, kode_sub_kegiatan, any_value(nama_sub_kegiatan) AS nama_sub_kegiatan
+        FROM anggaran WHERE kode_sub_kegiatan IS NOT NULL
+        GROUP BY tahun, kode_sub_kegiatan
+    ),
+    disebut AS (
+        SELECT s.tahun, s.kode_sub_kegiatan, list(k.kode_kecamatan) AS kecamatan_disebut
+        FROM sub AS s
+        JOIN wilayah_kecamatan AS k
+          ON contains(lipat_nama(s.nama_sub_kegiatan), ' kecamatan' || lipat_nama(k.nama_kecamatan))
+        GROUP BY s.tahun, s.kode_sub_kegiatan
+    ),
+    bidang_nama AS (
+        SELECT lower(trim(nama_bidang)) AS kunci, min(kode_bidang) AS kode_bidang
+        FROM skpd WHERE nama_bidang IS NOT NULL GROUP BY 1
+    ),
+    u AS (
+        SELECT u.id_usulan, u.tahun_rkpd, u.kode_sub_kegiatan, u.kode_kecamatan,
+               coalesce(kode_bidang_dari(u.bidang_urusan), bn.kode_bidang,
+                        kode_bidang_dari(o.kode_bidang)) AS bidang_usulan
+        FROM usulan AS u
+        LEFT JOIN bidang_nama AS bn ON bn.kunci = lower(trim(u.bidang_urusan))
+        LEFT JOIN skpd AS o ON o.kode_skpd = u.kode_skpd_tujuan
+        WHERE u.kode_sub_kegiatan IS NOT NULL
+    )
+    SELECT u.id_usulan, u.tahun_rkpd, u.kode_sub_kegiatan,
+           s.kode_sub_kegiatan IS NOT NULL AS di_apbd,
+           u.bidang_usulan, kode_bidang_dari(u.kode_sub_kegiatan) AS bidang_sub_kegiatan,
+           coalesce(u.bidang_usulan = kode_bidang_dari(u.kode_sub_kegiatan), false) AS bidang_cocok,
+           d.kecamatan_disebut,
+           d.kecamatan_disebut IS NULL
+               OR coalesce(list_contains(d.kecamatan_disebut, u.kode_kecamatan), false)
+               AS tempat_cocok,
+           s.kode_sub_kegiatan IS NOT NULL
+               AND coalesce(u.bidang_usulan = kode_bidang_dari(u.kode_sub_kegiatan), false)
+               AND (d.kecamatan_disebut IS NULL
+                    OR coalesce(list_contains(d.kecamatan_disebut, u.kode_kecamatan), false))
+               AS tautan_sah
+    FROM u
+    LEFT JOIN sub AS s ON s.tahun = u.tahun_rkpd AND s.kode_sub_kegiatan = u.kode_sub_kegiatan
+    LEFT JOIN disebut AS d
+        ON d.tahun = u.tahun_rkpd AND d.kode_sub_kegiatan = u.kode_sub_kegiatan;
+
+-- Proposals matching the page filters (NULL = all) with their stage and sub kegiatan money.
+CREATE OR REPLACE MACRO usulan_bertahap(f_tahun, f_status, f_sumber, f_bidang, f_opd,
+                                        f_kecamatan, f_kode_sub_kegiatan) AS TABLE
+    WITH u AS (
+        SELECT *
+        FROM usulan
+        WHERE (f_tahun IS NULL OR tahun_rkpd = f_tahun)
+          AND (f_status IS NULL OR status = f_status)
+          AND (f_sumber IS NULL OR coalesce(sumber, 'musrenbang') = f_sumber)
+          AND (f_bidang IS NULL OR bidang_urusan = f_bidang)
+          AND (f_opd IS NULL OR kode_skpd_tujuan = f_opd)
+          AND (f_kecamatan IS NULL OR kode_kecamatan = f_kecamatan)
+          AND (f_kode_sub_kegiatan IS NULL OR kode_sub_kegiatan = f_kode_sub_kegiatan)
+    )
+    SELECT u.*, m.nama_sub_kegiatan, m.pagu AS pagu_sub_kegiatan,
+           m.realisasi AS realisasi_sub_kegiatan, m.serapan AS serapan_sub_kegiatan,
+           coalesce(l.tautan_sah, false) AS tautan_sah,
+           u.kode_sub_kegiatan IS NOT NULL AND NOT coalesce(l.tautan_sah, false)
+               AS tautan_tidak_cocok,
+           tahap_usulan(u.status, u.tahap, coalesce(l.tautan_sah, false),
+                        m.realisasi > 0) AS tahap_tercapai
+    FROM u
+    LEFT JOIN tautan_usulan() AS l ON l.id_usulan = u.id_usulan
+    LEFT JOIN uang_sub_kegiatan() AS m
+        ON m.tahun = u.tahun_rkpd AND m.kode_sub_kegiatan = u.kode_sub_kegiatan;
+
+-- measure: uang_usulan
+-- unit: rupiah
+-- id.name: Uang untuk usulan yang didanai
+-- en.name: Money for funded proposals
+-- id.definition: Untuk usulan yang didanai (tahap 5 atau 6 menurut tahap_usulan) yang cocok dengan
+--   saringan: satu baris per sub kegiatan per tahun dengan jumlah usulan yang didanainya, pagu
+--   efektif, realisasi dan serapan sub kegiatan itu (uang_sub_kegiatan). Jumlah pagu dan
+--   realisasi dihitung sekali per sub kegiatan, berapa pun usulan yang ditautkan kepadanya.
+-- en.definition: For the funded proposals (stage 5 or 6 under tahap_usulan) matching the
+--   filters: one row per sub-activity per year with the number of proposals it funds and the
+--   sub-activity's effective budget, spending and absorption (uang_sub_kegiatan). Budget and
+--   spending are counted once per sub-activity, however many proposals are linked to it.
+-- id.base: Tahun rencana (RKPD) usulan = tahun anggaran; usulan yang cocok dengan saringan.
+-- en.base: The proposals' plan (RKPD) year = the budget year; the proposals matching the
+--   filters.
+-- id.caveats: Pagu sub kegiatan biasanya membiayai lebih dari usulan warga (pekerjaan lain di
+--   sub kegiatan yang sama), jadi jumlahnya adalah batas atas uang untuk usulan, bukan biaya
+--   usulan.
+-- en.caveats: A sub-activity's budget usually pays for more than the citizens' proposals (other
+--   work under the same sub-activity), so the total is an upper bound on the money for the
+--   proposals, not their cost.
+CREATE OR REPLACE MACRO uang_usulan(f_tahun, f_status, f_sumber, f_bidang, f_opd, f_kecamatan,
+                                    f_kode_sub_kegiatan) AS TABLE
+    SELECT tahun_rkpd AS tahun, kode_sub_kegiatan, any_value(nama_sub_kegiatan) AS nama_sub_kegiatan,
+           count(*) AS jumlah_usulan, list(id_usulan ORDER BY id_usulan) AS id_usulan,
+           any_value(pagu_sub_kegiatan) AS pagu, any_value(realisasi_sub_kegiatan) AS realisasi,
+           any_value(serapan_sub_kegiatan) AS serapan
+    FROM usulan_bertahap(f_tahun, f_status, f_sumber, f_bidang, f_opd, f_kecamatan,
+                         f_kode_sub_kegiatan)
+    WHERE tahap_tercapai >= 5
+    GROUP BY tahun_rkpd, kode_sub_kegiatan;
