@@ -1,11 +1,11 @@
 """Perizinan: how long permits and civil-registry documents take, against their legal standard."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import t
+from lentera.figures import perizinan as figures
 from lentera.warehouse import perizinan
 from lentera.web import chart, cite, ui, url
 
@@ -13,6 +13,7 @@ ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
 ui.require_warehouse()
 
 MIN = config.MIN_CASES_FOR_RANKING
+JEDA = config.PAUSE_FLAG_DAYS
 options = ui.cached(perizinan.filter_options)
 as_of = ui.cached(perizinan.as_of)
 
@@ -40,6 +41,15 @@ if not r["jumlah"]:
     st.stop()
 per_layanan = ui.cached(perizinan.per_kelompok, per="layanan", **filters)
 
+
+def base(kohort: str) -> chart.Base:
+    """The base of a figure on this page: received in the chosen year, the cohort, as of."""
+    return chart.Base(*figures.dasar(tahun, as_of, kohort))
+
+
+def angka(value, digits: int = 0) -> str:
+    return fmt.number(value, digits) if value is not None else "–"
+
 # -- the citizen's question first ---------------------------------------------------------------
 with st.container(border=True):
     st.subheader(t("perizinan.tanya_title"))
@@ -48,73 +58,102 @@ with st.container(border=True):
                        label=t("perizinan.tanya_pilih"), omit_default=False)
     est = perizinan.perkiraan(per_layanan, tanya)
     if est is not None:
-        target = fmt.number(est["target"]) if est["target"] is not None else "–"
+        target = angka(est["target"])
         if not est["cukup"]:
-            st.markdown(t("perizinan.tanya_sedikit", layanan=tanya, n=est["selesai"],
-                          target=target))
-        elif est["target"] is None:
-            st.markdown(t("perizinan.tanya_tanpa_target", layanan=tanya,
-                          median=fmt.number(est["median"], 0), p90=fmt.number(est["p90"], 0)))
+            st.markdown(t("perizinan.tanya_sedikit", layanan=tanya, n=est["terbit"],
+                          target=target if est["target"] is not None
+                          else t("perizinan.tanpa_standar")))
         else:
-            st.markdown(t("perizinan.tanya_jawab", layanan=tanya, median=fmt.number(est["median"]),
-                          p90=fmt.number(est["p90"]), target=target))
+            kunci = "perizinan.tanya_tanpa_target" if est["target"] is None else "perizinan.tanya_jawab"
+            st.markdown(t(kunci, layanan=tanya, median=angka(est["median"]),
+                          p90=angka(est["p90"]), target=target,
+                          median_kotor=angka(est["median_kotor"])))
+        if est["tidak_terbit"]:
+            st.markdown(t("perizinan.tanya_tidak_terbit", n=fmt.number(est["tidak_terbit"]),
+                          median=angka(est["median_tidak_terbit"])))
         dasar = per_layanan.filter(pl.col("kelompok") == tanya)["dasar"][0]
-        if dasar:
-            st.caption(t("perizinan.tanya_dasar", dasar=dasar))
+        st.caption(" ".join(x for x in (
+            t("perizinan.tanya_dasar", dasar=dasar) if dasar else None, base("terbit").text) if x))
 
 # -- headline figures ---------------------------------------------------------------------------
 m1, m2 = st.columns(2)
 m3, m4 = st.columns(2)
+m5, m6 = st.columns(2)
 m1.metric(t("perizinan.m_jumlah"), fmt.number(r["jumlah"]))
-m2.metric(t("perizinan.m_tepat"), fmt.percent(r["persen_tepat_waktu"]),
-          help=t("perizinan.m_tepat_help"))
-m3.metric(t("perizinan.m_terbuka"), fmt.number(r["terbuka"]),
-          delta=t("perizinan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"])),
+m2.metric(t("perizinan.m_terbit"), fmt.number(r["terbit"]),
+          delta=t("perizinan.m_terbit_delta", n=fmt.number(r["tidak_terbit"])),
           delta_color="off")
-m4.metric(t("perizinan.m_nib"), fmt.number(r["nib_terbit"]))
+m3.metric(t("perizinan.m_tepat"), fmt.percent(r["persen_tepat_waktu"]),
+          help=t("perizinan.m_tepat_help"))
+m4.metric(t("perizinan.m_tepat_kotor"), fmt.percent(r["persen_tepat_waktu_kotor"]),
+          help=t("perizinan.m_tepat_kotor_help"))
+m5.metric(t("perizinan.m_terbuka"), fmt.number(r["terbuka"]),
+          delta=t("perizinan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"])),
+          delta_color="off", help=t("perizinan.m_terbuka_help", date=fmt.date(as_of)))
+m6.metric(t("perizinan.m_nib"), fmt.number(r["nib_terbit"]))
+st.caption(t("perizinan.ringkasan_caption",
+             tidak_terbit=fmt.percent(r["persen_tepat_waktu_tidak_terbit"]),
+             tanpa_standar=fmt.number(r["tanpa_standar"]),
+             terbit_tanpa_standar=fmt.number(r["terbit_tanpa_standar"]),
+             ditunda=fmt.percent(r["persen_ditunda"]), batas=JEDA,
+             jeda=fmt.number(r["jeda_panjang"])) + " " + base("semua").text)
+if r["jeda_panjang"]:
+    st.warning(t("perizinan.jeda_panjang_flag", n=fmt.number(r["jeda_panjang"]), batas=JEDA),
+               icon=":material/flag:")
 
 
 def ranked(frame: pl.DataFrame, title: str, key: str, with_target: bool) -> None:
-    """Median and p90 bars (target marker) for rankable groups, the table, the too-few list."""
+    """Median and p90 bars net and gross (target marker) for rankable groups, the table, the
+    too-few list, and the flag of pauses above the limit."""
     st.subheader(title)
     ok = frame.filter(pl.col("cukup"))
     if not ok.is_empty():
-        names = ok["kelompok"].to_list()
-        fig = go.Figure()
-        fig.add_bar(y=names, x=ok["median_hari_kerja"].to_list(), name=t("perizinan.median"),
-                    orientation="h", marker_color=chart.PALETTE[0])
-        fig.add_bar(y=names, x=ok["p90_hari_kerja"].to_list(), name=t("perizinan.p90"),
-                    orientation="h", marker_color=chart.PALETTE[1])
-        if with_target:
-            fig.add_scatter(y=names, x=ok["target_hari_kerja"].to_list(), mode="markers",
-                            name=t("perizinan.target"),
-                            marker=dict(symbol="line-ns-open", size=18, color="#000000"))
-        fig.update_layout(barmode="group", height=max(280, 42 * len(names)),
-                          yaxis=dict(autorange="reversed"), xaxis_title=t("perizinan.hari_kerja"),
-                          title=t("perizinan.layanan_chart"))
-        chart.chart(fig, frame, name=f"perizinan-{key}", key=f"perizinan_chart_{key}",
-                    caption=t("perizinan.ranking_caption", min=MIN))
+        chart.chart(figures.waktu_proses(ok, with_target=with_target), frame,
+                    name=f"perizinan-{key}", key=f"perizinan_chart_{key}",
+                    caption=t("perizinan.ranking_caption", min=MIN), base=base("terbit"))
     cols = [
         pl.col("kelompok").alias(t("perizinan.c_kelompok")),
         pl.col("jumlah").alias(t("perizinan.c_jumlah")),
+        pl.col("terbit").alias(t("perizinan.c_terbit")),
+        pl.col("tidak_terbit").alias(t("perizinan.c_tidak_terbit")),
         pl.when(pl.col("cukup")).then(pl.col("median_hari_kerja")).alias(t("perizinan.c_median")),
+        pl.when(pl.col("cukup")).then(pl.col("median_hari_kotor"))
+        .alias(t("perizinan.c_median_kotor")),
         pl.when(pl.col("cukup")).then(pl.col("p90_hari_kerja")).alias(t("perizinan.c_p90")),
     ]
     if with_target:
-        cols.append(pl.col("target_hari_kerja").alias(t("perizinan.c_target")))
+        cols.append(pl.when(pl.col("tanpa_standar") > 0).then(pl.lit(t("perizinan.tanpa_standar")))
+                    .otherwise(pl.col("target_hari_kerja").cast(pl.String))
+                    .alias(t("perizinan.c_target")))
+    else:
+        cols.append(pl.col("tanpa_standar").alias(t("perizinan.c_tanpa_standar")))
     cols += [
         pl.when(pl.col("cukup")).then(pl.col("persen_tepat_waktu")).alias(t("perizinan.c_tepat")),
+        pl.when(pl.col("cukup")).then(pl.col("persen_tepat_waktu_kotor"))
+        .alias(t("perizinan.c_tepat_kotor")),
+        pl.when(pl.col("cukup")).then(pl.col("persen_tepat_waktu_tidak_terbit"))
+        .alias(t("perizinan.c_tepat_tidak_terbit")),
+        pl.col("persen_ditunda").alias(t("perizinan.c_ditunda")),
+        pl.col("jeda_panjang").alias(t("perizinan.c_jeda_panjang", batas=JEDA)),
         pl.col("terbuka").alias(t("perizinan.c_terbuka")),
         pl.col("terbuka_lewat").alias(t("perizinan.c_lewat")),
         pl.col("max_hari_lewat").alias(t("perizinan.c_max_lewat")),
     ]
+    percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(frame.select(cols), hide_index=True, width="stretch",
-                 column_config={t("perizinan.c_tepat"):
-                                st.column_config.NumberColumn(format="percent")})
+                 column_config={t(c): percent for c in (
+                     "perizinan.c_tepat", "perizinan.c_tepat_kotor",
+                     "perizinan.c_tepat_tidak_terbit", "perizinan.c_ditunda")})
+    st.caption(t("perizinan.tabel_caption", batas=JEDA) + " " + base("semua").text)
     few = frame.filter(~pl.col("cukup"))
     if not few.is_empty():
         st.caption(t("perizinan.terlalu_sedikit_list", min=MIN,
                      names=", ".join(few["kelompok"].to_list())))
+    flagged = frame.filter(pl.col("jeda_panjang") > 0)
+    if not flagged.is_empty():
+        st.warning(t("perizinan.jeda_panjang_list", batas=JEDA, names=", ".join(
+            f"{k} ({n})" for k, n in flagged.select("kelompok", "jeda_panjang").iter_rows())),
+            icon=":material/flag:")
 
 
 ranked(per_layanan, t("perizinan.layanan_title"), "layanan", with_target=True)
@@ -124,12 +163,8 @@ ranked(ui.cached(perizinan.per_kelompok, per="kantor", **filters), t("perizinan.
 # -- per kecamatan, per 1,000 residents ---------------------------------------------------------
 st.subheader(t("perizinan.kecamatan_title"))
 kec = ui.cached(perizinan.per_kecamatan, **filters)
-fig = go.Figure(go.Bar(y=kec["nama_kecamatan"].to_list(), x=kec["per_1000"].to_list(),
-                       orientation="h", marker_color=chart.PALETTE[2],
-                       name=t("perizinan.per_1000")))
-fig.update_layout(height=max(280, 34 * kec.height), yaxis=dict(autorange="reversed"),
-                  title=t("perizinan.kecamatan_chart"))
-chart.chart(fig, kec, name="perizinan-per-kecamatan", key="perizinan_chart_kecamatan",
+chart.chart(figures.per_1000(kec), kec, name="perizinan-per-kecamatan",
+            key="perizinan_chart_kecamatan", base=base("semua"),
             caption=t("perizinan.kecamatan_caption", n=int(kec["penduduk_estimasi"].sum()),
                       total=kec.height))
 
@@ -139,20 +174,8 @@ nib = ui.cached(perizinan.nib, **filters)
 if nib.is_empty():
     st.info(t("perizinan.nib_kosong"))
 else:
-    def sektor(code: str) -> str:
-        return t(f"perizinan.kbli_{code}") if code != "?" else t("perizinan.kbli_lainnya")
-
-    def skala(code: str) -> str:
-        return t(f"perizinan.skala_{code}") if code != "?" else t("perizinan.skala_tidak_diketahui")
-
-    fig = go.Figure()
-    for i, (grp, rows) in enumerate(nib.group_by("skala_usaha", maintain_order=True)):
-        fig.add_bar(y=[sektor(c) for c in rows["kbli_kategori"]], x=rows["jumlah"].to_list(),
-                    name=skala(grp[0]), orientation="h",
-                    marker_color=chart.PALETTE[i % len(chart.PALETTE)])
-    fig.update_layout(barmode="stack", height=max(280, 30 * nib["kbli_kategori"].n_unique()),
-                      yaxis=dict(autorange="reversed"), xaxis_title=t("perizinan.jumlah"))
-    chart.chart(fig, nib, name="perizinan-nib", key="perizinan_chart_nib")
+    chart.chart(figures.nib(nib), nib, name="perizinan-nib", key="perizinan_chart_nib",
+                base=base("nib"))
 
 # ---- cite this view ------------------------------------------------------------------------------
 cite.cite_box(t("pages.perizinan"))

@@ -1,8 +1,10 @@
 """Perizinan (PTO) queries: per service, office and kecamatan against the legal standard; NIB; ETA.
 
 Every figure is a named query over the semantic layer's permit SLA (`sla_perizinan`,
-`perizinan_kasus` in semantic.sql: the clock starts when the file is complete), joined to the
-processing office and the service standard (`standar_layanan`: target and legal basis).
+`perizinan_kasus`, `hasil_perizinan` in semantic.sql: the net clock starts when the file is
+complete, the gross one at the application), joined to the processing office and the service
+standard (`standar_layanan`: target and legal basis). Flows (received, issued) follow the year
+filter; the open backlog is the stock on the as-of date, whatever year it was received.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ METHODS: list[tuple[str, str]] = [
     ("perizinan.method_peringkat_title", "perizinan.method_peringkat_body"),
     ("perizinan.method_penduduk_title", "perizinan.method_penduduk_body"),
     ("perizinan.method_nib_title", "perizinan.method_nib_body"),
+    ("perizinan.method_dasar_title", "perizinan.method_dasar_body"),
 ]
 
 
@@ -35,7 +38,7 @@ def as_of() -> dt.date:
 def _filters(tahun: int | None = None, layanan: str | None = None, kantor: str | None = None,
              kecamatan: str | None = None) -> dict:
     return {"as_of": as_of(), "tahun": tahun, "layanan": layanan, "kantor": kantor,
-            "kecamatan": kecamatan}
+            "kecamatan": kecamatan, "batas_jeda": config.PAUSE_FLAG_DAYS}
 
 
 def filter_options() -> dict[str, list[tuple[str, str]]]:
@@ -48,7 +51,7 @@ def filter_options() -> dict[str, list[tuple[str, str]]]:
 
 
 def ringkasan(**filters) -> dict:
-    """Headline figures: applications, finished, share within standard, open and late, NIB."""
+    """Headline figures: applications by outcome, within standard, tanpa standar, paused, open, NIB."""
     return db.named("perizinan_ringkasan", _filters(**filters)).row(0, named=True)
 
 
@@ -60,24 +63,31 @@ def per_kelompok(per: str = "layanan", **filters) -> pl.DataFrame:
 
 def per_kecamatan(**filters) -> pl.DataFrame:
     """Applications per kecamatan and per 1,000 residents, with the share within standard."""
-    return db.named("perizinan_kecamatan",
-                    _filters(**filters) | {"min_kasus": config.MIN_CASES_FOR_RANKING})
+    params = _filters(**filters)
+    params.pop("batas_jeda")
+    return db.named("perizinan_kecamatan", params | {"min_kasus": config.MIN_CASES_FOR_RANKING})
 
 
 def nib(**filters) -> pl.DataFrame:
     """NIB issued by KBLI 2020 section and business scale (the UMKM picture)."""
-    return db.named("perizinan_nib", _filters(**filters))
+    params = _filters(**filters)
+    params.pop("batas_jeda")
+    return db.named("perizinan_nib", params)
 
 
 def perkiraan(frame: pl.DataFrame, layanan: str) -> dict | None:
-    """For one service of a `per_kelompok("layanan")` frame: typical and 9-in-10 days, target."""
+    """For one service of a `per_kelompok("layanan")` frame: typical and 9-in-10 days of the
+    issued applications (net and gross), the target, and how the not-issued ones fared."""
     rows = frame.filter(pl.col("kelompok") == layanan)
     if rows.is_empty():
         return None
     r = rows.row(0, named=True)
     return {"layanan": layanan, "median": r["median_hari_kerja"], "p90": r["p90_hari_kerja"],
-            "target": r["target_hari_kerja"], "selesai": r["selesai"],
-            "cukup": r["selesai"] >= config.MIN_CASES_FOR_RANKING}
+            "median_kotor": r["median_hari_kotor"], "p90_kotor": r["p90_hari_kotor"],
+            "target": r["target_hari_kerja"], "selesai": r["terbit"], "terbit": r["terbit"],
+            "tidak_terbit": r["tidak_terbit"],
+            "median_tidak_terbit": r["median_hari_kerja_tidak_terbit"],
+            "cukup": r["terbit"] >= config.MIN_CASES_FOR_RANKING}
 
 
 def bench_queries() -> list[tuple[str, Callable[[], object]]]:

@@ -339,6 +339,34 @@ FROM b
 LEFT JOIN kalender_kerja AS kt
     ON kt.hari_kerja AND kt.idx = b.i_mulai + b.target_hari_kerja + b.ditunda;
 
+-- measure: hasil_perizinan
+-- unit: hasil (terbit | tidak_terbit | proses)
+-- id.name: Hasil permohonan izin
+-- en.name: Outcome of a permit application
+-- id.definition: 'terbit': dokumen sudah terbit (punya tanggal selesai dan statusnya bukan
+--   ditolak, dikembalikan atau dicabut). 'tidak_terbit': permohonan ditolak, dikembalikan atau
+--   dicabut (tanggal selesai, bila ada, adalah tanggal keputusan itu). 'proses': selain itu
+--   (masih diproses). Waktu proses dan bagian dalam standar dihitung terpisah untuk 'terbit' dan
+--   'tidak_terbit' dan selalu disebut hasil mana yang dihitung; "berapa lama layanan saya"
+--   memakai permohonan yang terbit.
+-- en.definition: 'terbit' (issued): the document was issued (it has an end date and its status
+--   is not rejected, returned or withdrawn). 'tidak_terbit' (not issued): the application was
+--   rejected, returned or withdrawn (its end date, if any, is the date of that decision).
+--   'proses': anything else (in progress). Processing times and within-standard shares are
+--   computed separately for issued and not-issued applications and always say which outcome
+--   they cover; "how long will mine take" uses issued applications.
+-- id.base: Satu permohonan, menurut status dan tanggal selesainya.
+-- en.base: One application, by its status and end date.
+-- id.caveats: Status dicatat oleh kantor pemroses; permohonan ditolak tanpa tanggal keputusan
+--   tidak punya waktu proses.
+-- en.caveats: Statuses are recorded by the processing office; a rejection without a decision
+--   date has no processing time.
+CREATE OR REPLACE MACRO hasil_perizinan(status, tanggal_selesai) AS
+    CASE WHEN coalesce(list_contains(status_berakhir_perizinan(), status), false)
+             THEN 'tidak_terbit'
+         WHEN tanggal_selesai IS NOT NULL THEN 'terbit'
+         ELSE 'proses' END;
+
 -- measure: sla_perizinan
 -- unit: one row per application (working days, dates, flags)
 -- id.name: SLA perizinan: hari kerja, standar, dalam standar
@@ -353,7 +381,14 @@ LEFT JOIN kalender_kerja AS kt
 --   lewat OSS-RBA (PP 5/2021), layanan Disdukcapil 1 hari kerja setelah berkas lengkap (praktik
 --   umum; dapat diatur). Dalam standar: selesai dengan hari kerja tidak melebihi standar. Lewat
 --   standar: hari kerja dikurangi standar (minimal 0); tunggakan adalah permohonan yang masih
---   diproses pada tanggal data dan berapa hari kerja sudah lewat standar.
+--   diproses pada tanggal data dan berapa hari kerja sudah lewat standar. Jeda pada izin adalah
+--   waktu menunggu berkas lengkap dari pemohon: hari_ditunda = hari kerja dari tanggal
+--   permohonan sampai berkas lengkap. hari_kerja (bersih, dasar standar) dihitung dari berkas
+--   lengkap; hari_kotor dihitung dari tanggal permohonan; tepat_waktu_kotor dan hari_lewat_kotor
+--   memakai hari_kotor. Keduanya ditampilkan berdampingan. Mulai di akhir pekan atau hari
+--   libur: hari kerja ke-1 adalah hari kerja berikutnya (berkas lengkap Sabtu, terbit Senin = 1
+--   hari kerja). tanpa_standar: layanan yang tidak punya standar waktu; tidak dinilai dan
+--   dihitung sebagai "tanpa standar".
 -- en.definition: Working days are Monday to Friday except Indonesian national holidays and the
 --   configured cuti bersama, counted from the start date to the end date: file complete Monday
 --   and issued Tuesday = 1 working day; issued the same day = 0. The clock starts when the file
@@ -365,13 +400,23 @@ LEFT JOIN kalender_kerja AS kt
 --   day after a complete file (common practice; configurable). Within standard: finished with
 --   working days not above the standard. Days past standard: working days minus the standard (at
 --   least 0); the backlog is the applications still in progress at the data's date and how many
---   working days past the standard they are.
+--   working days past the standard they are. A pause on a permit is the wait for the applicant's
+--   complete file: hari_ditunda = working days from the application date to the complete file.
+--   hari_kerja (net, the standard's basis) counts from the complete file; hari_kotor counts from
+--   the application date; tepat_waktu_kotor and hari_lewat_kotor use hari_kotor. Both are shown
+--   side by side. A start on a weekend or holiday: working day 1 is the next working day (file
+--   complete on Saturday, issued Monday = 1 working day). tanpa_standar: the service has no time
+--   standard; it is never judged and is counted as "without a standard".
 -- id.base: Setiap permohonan di gudang data, dihitung pada tanggal data (as_of).
 -- en.base: Every application in the warehouse, computed at the data's date (as_of).
 -- id.caveats: Permohonan yang ditolak, dikembalikan atau dicabut tanpa tanggal selesai tidak
---   terbuka dan tidak diukur. Layanan tanpa standar tidak dinilai. Tidak ada jeda pada izin.
+--   terbuka dan tidak diukur. Layanan tanpa standar tidak dinilai tepat atau terlambat, tetapi
+--   dihitung dan ditampilkan sebagai "tanpa standar". Jeda yang lebih panjang dari batas
+--   (setelan LENTERA_PAUSE_FLAG_DAYS) ditandai.
 -- en.caveats: Applications rejected, returned or withdrawn without an end date are neither open
---   nor measured. A service without a standard is never judged. Permits have no pauses.
+--   nor measured. A service without a standard is never judged on time or late, but is counted
+--   and shown as "without a standard". Pauses longer than the limit (setting
+--   LENTERA_PAUSE_FLAG_DAYS) are flagged.
 CREATE OR REPLACE MACRO sla_perizinan(as_of) AS TABLE
 WITH acuan AS (
     SELECT max(idx) AS idx FROM kalender_kerja WHERE tanggal = CAST(as_of AS DATE)
@@ -383,6 +428,7 @@ p AS (
         p.tanggal_permohonan, p.tanggal_berkas_lengkap, p.tanggal_selesai,
         CAST(coalesce(p.tanggal_berkas_lengkap, p.tanggal_permohonan) AS DATE) AS mulai,
         CAST(p.target_hari_kerja AS INTEGER) AS target_hari_kerja,
+        hasil_perizinan(p.status, p.tanggal_selesai) AS hasil,
         -- ended by its status without an end date: neither open nor measured
         coalesce(list_contains(status_berakhir_perizinan(), p.status), false)
             AND p.tanggal_selesai IS NULL AS berakhir
@@ -392,28 +438,43 @@ i AS (
     SELECT
         p.*,
         km.idx AS i_mulai,
-        CASE WHEN NOT p.berakhir THEN coalesce(ks.idx, acuan.idx) - km.idx END AS dipakai
+        CASE WHEN NOT p.berakhir THEN coalesce(ks.idx, acuan.idx) - km.idx END AS dipakai,
+        -- the wait for a complete file, from the application date (the pause of a permit)
+        km.idx - kp.idx AS tunggu
     FROM p
     CROSS JOIN acuan
     LEFT JOIN kalender_kerja AS km ON km.tanggal = p.mulai
+    LEFT JOIN kalender_kerja AS kp ON kp.tanggal = CAST(p.tanggal_permohonan AS DATE)
     LEFT JOIN kalender_kerja AS ks ON ks.tanggal = CAST(p.tanggal_selesai AS DATE)
 ),
+-- DuckDB's greatest() skips NULLs, so clamping a maybe-NULL value at 0 is spelled with CASE
 h AS (
-    SELECT i.*, CASE WHEN dipakai < 0 THEN 0 ELSE dipakai END AS hk FROM i
+    SELECT i.*, CASE WHEN dipakai < 0 THEN 0 ELSE dipakai END AS hk,
+        CASE WHEN tunggu < 0 THEN 0 ELSE coalesce(tunggu, 0) END AS ditunda
+    FROM i
+),
+g AS (
+    SELECT h.*, CASE WHEN NOT h.berakhir THEN h.hk + h.ditunda END AS kotor FROM h
 )
 SELECT
-    h.nomor_permohonan, h.jenis_layanan, h.status, h.kode_desa, h.kode_kecamatan,
-    h.kode_skpd, h.bentuk_pemohon, h.kbli, h.skala_usaha, h.tingkat_risiko,
-    h.tanggal_permohonan, h.tanggal_berkas_lengkap, h.tanggal_selesai, h.mulai,
-    h.target_hari_kerja,
-    CASE WHEN h.target_hari_kerja = 0 THEN h.mulai ELSE kt.tanggal END AS target_date,
-    CAST(h.hk AS INTEGER) AS hari_kotor,
-    CAST(h.hk AS INTEGER) AS hari_kerja,
-    putusan_tepat_waktu(h.tanggal_selesai, h.hk, h.target_hari_kerja) AS tepat_waktu,
-    hari_lewat_target(h.hk, h.target_hari_kerja) AS hari_lewat,
-    h.tanggal_selesai IS NULL AND NOT h.berakhir AS terbuka
-FROM h
-LEFT JOIN kalender_kerja AS kt ON kt.hari_kerja AND kt.idx = h.i_mulai + h.target_hari_kerja;
+    g.nomor_permohonan, g.jenis_layanan, g.status, g.kode_desa, g.kode_kecamatan,
+    g.kode_skpd, g.bentuk_pemohon, g.kbli, g.skala_usaha, g.tingkat_risiko,
+    g.tanggal_permohonan, g.tanggal_berkas_lengkap, g.tanggal_selesai, g.mulai,
+    g.target_hari_kerja,
+    CASE WHEN g.target_hari_kerja = 0 THEN g.mulai ELSE kt.tanggal END AS target_date,
+    g.hasil,
+    g.target_hari_kerja IS NULL AS tanpa_standar,
+    CAST(g.ditunda AS INTEGER) AS hari_ditunda,
+    g.ditunda > 0 AS pernah_ditunda,
+    CAST(g.kotor AS INTEGER) AS hari_kotor,
+    CAST(g.hk AS INTEGER) AS hari_kerja,
+    putusan_tepat_waktu(g.tanggal_selesai, g.hk, g.target_hari_kerja) AS tepat_waktu,
+    hari_lewat_target(g.hk, g.target_hari_kerja) AS hari_lewat,
+    putusan_tepat_waktu(g.tanggal_selesai, g.kotor, g.target_hari_kerja) AS tepat_waktu_kotor,
+    hari_lewat_target(g.kotor, g.target_hari_kerja) AS hari_lewat_kotor,
+    g.tanggal_selesai IS NULL AND NOT g.berakhir AS terbuka
+FROM g
+LEFT JOIN kalender_kerja AS kt ON kt.hari_kerja AND kt.idx = g.i_mulai + g.target_hari_kerja;
 
 -- measure: rasio_tepat_waktu
 -- unit: share (0–1)

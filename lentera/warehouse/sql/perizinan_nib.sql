@@ -16,7 +16,7 @@ SELECT
 FROM (
     SELECT TRY_CAST(substr(kbli, 1, 2) AS INTEGER) AS d, skala_usaha
     FROM perizinan_kasus($as_of, $tahun, $layanan, $kantor, $kecamatan)
-    WHERE jenis_layanan ILIKE '%NIB%' AND status = 'selesai'
+    WHERE jenis_layanan ILIKE '%NIB%' AND hasil = 'terbit'
 ) AS n
 GROUP BY ALL
 ORDER BY kbli_kategori, skala_usaha
