@@ -7,6 +7,10 @@ could not open them anyway) and GeoJSON where there is geometry, plus the zipped
 package and a `manifest.json`. Every file is streamed by DuckDB `COPY … TO` (XLSX in batches), so
 millions of rows are never held in Python. Files bigger than Streamlit's static-file limit are
 zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader.
+
+Exports read the warehouse through the semantic layer (`lentera.warehouse.semantic.connect`), so
+the SLA columns of complaints and permits come from the same macros as the pages, at the data's
+reporting date (`meta.as_of`).
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ import polars as pl
 
 from lentera.core import config
 from lentera.core.schema import PROVENANCE, SOURCES
-from lentera.warehouse import catalog
+from lentera.warehouse import catalog, semantic
 from lentera.warehouse.catalog import DATASETS, Dataset
+from lentera.warehouse.db import sql_text as db_sql_text
 
 # Excel's hard limit is 1,048,575 data rows; far below it a workbook is already slow to write at
 # load time and to open on an office PC, and CSV (Excel variant) or Parquet serve better.
@@ -53,7 +58,10 @@ def file_stem(dataset: str, version: str) -> str:
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     if not Path(db).exists():
         raise ExportError(f"gudang data tidak ada: {db}")
-    return duckdb.connect(str(db), read_only=True)
+    try:
+        return semantic.connect(str(db))
+    except duckdb.Error as exc:
+        raise ExportError(f"bukan gudang data Lentera: {exc}") from None
 
 
 def _version(con: duckdb.DuckDBPyConnection) -> str:
@@ -70,15 +78,23 @@ def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
 
-def _count(con: duckdb.DuckDBPyConnection, ds: Dataset) -> int:
-    return con.execute(f"SELECT count(*) FROM {ds.table}").fetchall()[0][0]
+def _as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The data's reporting date (`meta.as_of`, as the pages use it); today when unknown."""
+    try:
+        return dt.date.fromisoformat(_meta(con).get("as_of", "")[:10])
+    except ValueError:
+        return dt.date.today()
+
+
+def _count(con: duckdb.DuckDBPyConnection, ds: Dataset, params: dict) -> int:
+    return con.execute(f"SELECT count(*) FROM {ds.from_sql()}", params).fetchall()[0][0]
 
 
 # --- one file per format --------------------------------------------------------------------
 
 
-def _copy_csv(con, sql: str, path: Path) -> None:
-    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true)", {"path": str(path)})
+def _copy_csv(con, sql: str, path: Path, params: dict) -> None:
+    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true)", {**params, "path": str(path)})
 
 
 def _excel_sql(ds: Dataset) -> str:
@@ -92,19 +108,20 @@ def _excel_sql(ds: Dataset) -> str:
     return f"SELECT * REPLACE ({swaps}) FROM ({ds.select_sql()})"
 
 
-def _copy_csv_excel(con, sql: str, path: Path) -> None:
+def _copy_csv_excel(con, sql: str, path: Path, params: dict) -> None:
     """Semicolons and decimal commas (Excel with Indonesian settings), with a UTF-8 BOM."""
     tmp = path.with_name(path.name + ".nobom")
     con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true, DELIMITER ';')",
-                {"path": str(tmp)})
+                {**params, "path": str(tmp)})
     with open(path, "wb") as out, open(tmp, "rb") as src:
         out.write("\ufeff".encode())
         shutil.copyfileobj(src, out, 1024 * 1024)
     tmp.unlink()
 
 
-def _copy_parquet(con, sql: str, path: Path) -> None:
-    con.execute(f"COPY ({sql}) TO $path (FORMAT parquet, COMPRESSION zstd)", {"path": str(path)})
+def _copy_parquet(con, sql: str, path: Path, params: dict) -> None:
+    con.execute(f"COPY ({sql}) TO $path (FORMAT parquet, COMPRESSION zstd)",
+                {**params, "path": str(path)})
 
 
 def _dictionary_rows(ds: Dataset) -> list[list[str]]:
@@ -117,7 +134,7 @@ def _dictionary_rows(ds: Dataset) -> list[list[str]]:
     return rows
 
 
-def _write_xlsx(con, ds: Dataset, path: Path, version: str) -> None:
+def _write_xlsx(con, ds: Dataset, path: Path, version: str, params: dict) -> None:
     """Data sheet streamed in batches (xlsxwriter constant memory) plus the `kamus` sheet."""
     import xlsxwriter
 
@@ -130,7 +147,8 @@ def _write_xlsx(con, ds: Dataset, path: Path, version: str) -> None:
         sheet.write_row(0, 0, [c.name for c in ds.columns])
         cur = con.cursor()
         try:
-            result = cur.execute(ds.select_sql())
+            semantic.use(cur)
+            result = cur.execute(ds.select_sql(), params)
             row_no = 1
             while batch := result.fetchmany(XLSX_BATCH):
                 for row in batch:
@@ -152,7 +170,7 @@ def _properties_sql(ds: Dataset, skip: set[str]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def _copy_geojson(con, ds: Dataset, path: Path) -> None:
+def _copy_geojson(con, ds: Dataset, path: Path, params: dict) -> None:
     """A FeatureCollection: DuckDB writes the features as a JSON array, wrapped here by streaming."""
     if ds.geometry == "point":
         geometry = ("CASE WHEN lat IS NULL OR lng IS NULL THEN NULL ELSE "
@@ -161,9 +179,9 @@ def _copy_geojson(con, ds: Dataset, path: Path) -> None:
         geometry = "geojson::JSON"
     order = (" ORDER BY " + ", ".join(catalog._q(c) for c in ds.order_by)) if ds.order_by else ""
     sql = (f"SELECT 'Feature' AS type, {geometry} AS geometry, {_properties_sql(ds, set())} "
-           f"AS properties FROM {ds.table}{order}")
+           f"AS properties FROM {ds.from_sql()}{order}")
     tmp = path.with_name(path.name + ".features")
-    con.execute(f"COPY ({sql}) TO $path (FORMAT json, ARRAY true)", {"path": str(tmp)})
+    con.execute(f"COPY ({sql}) TO $path (FORMAT json, ARRAY true)", {**params, "path": str(tmp)})
     with open(path, "wb") as out, open(tmp, "rb") as src:
         out.write(b'{"type":"FeatureCollection","features":')
         shutil.copyfileobj(src, out, 1024 * 1024)
@@ -196,6 +214,7 @@ def write_exports(db: Path, dest: Path) -> dict:
     con = _connect(db)
     try:
         version = _version(con)
+        as_of = _as_of(con)
         work = dest.with_name(dest.name + f".part-{os.getpid()}")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -205,28 +224,30 @@ def write_exports(db: Path, dest: Path) -> dict:
     try:
         datasets: dict[str, dict] = {}
         for ds in DATASETS.values():
-            rows = _count(con, ds)
+            params = ds.query_params(as_of)
+            rows = _count(con, ds, params)
             stem = file_stem(ds.name, version)
             sql = ds.select_sql()
             files: dict[str, dict] = {}
             notes: dict[str, str] = {}
-            _copy_csv(con, sql, work / f"{stem}.csv")
+            _copy_csv(con, sql, work / f"{stem}.csv", params)
             files["csv"] = _entry(_zip_if_big(work / f"{stem}.csv"), rows)
-            _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv")
+            _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv", params)
             files["csv_excel"] = _entry(_zip_if_big(work / f"{stem}_excel.csv"), rows)
-            _copy_parquet(con, sql, work / f"{stem}.parquet")
+            _copy_parquet(con, sql, work / f"{stem}.parquet", params)
             files["parquet"] = _entry(_zip_if_big(work / f"{stem}.parquet"), rows)
             if rows <= XLSX_MAX_ROWS:
-                _write_xlsx(con, ds, work / f"{stem}.xlsx", version)
+                _write_xlsx(con, ds, work / f"{stem}.xlsx", version, params)
                 files["xlsx"] = _entry(_zip_if_big(work / f"{stem}.xlsx"), rows)
             else:
                 notes["xlsx"] = "too_many_rows"
             if ds.geometry:
-                _copy_geojson(con, ds, work / f"{stem}.geojson")
+                _copy_geojson(con, ds, work / f"{stem}.geojson", params)
                 files["geojson"] = _entry(_zip_if_big(work / f"{stem}.geojson"), rows)
             datasets[ds.name] = {"rows": rows, "files": files, "notes": notes}
         package = _write_package_zip(con, work, version)
-        doc = {"data_version": version, "written_at": _now_iso(), "datasets": datasets,
+        doc = {"data_version": version, "as_of": as_of.isoformat(), "written_at": _now_iso(),
+               "datasets": datasets,
                "package": _entry(package, sum(d["rows"] for d in datasets.values()))}
         (work / catalog.MANIFEST).write_text(json.dumps(doc, indent=1), encoding="utf-8")
     except BaseException:
@@ -282,6 +303,7 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
     """Write the package's CSVs into `out` and return the datapackage.json document."""
     facts = _meta(con)
     version = facts.get("data_version", "")
+    as_of = _as_of(con)
     region = config.region()
     pub = region.publisher
     runs = con.execute("SELECT source, source_file, sha256, rows_loaded FROM etl_runs "
@@ -289,7 +311,8 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
     resources = []
     for ds in DATASETS.values():
         path = out / f"{ds.name}.csv"
-        _copy_csv(con, ds.select_sql(), path)
+        params = ds.query_params(as_of)
+        _copy_csv(con, ds.select_sql(), path, params)
         schema: dict = {"fields": [_field(c) for c in ds.columns]}
         source = SOURCES.get(ds.name)
         if source and all(source.column(k).required for k in ds.key):
@@ -306,6 +329,10 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
         }
         if files:
             resource["sources"] = files
+        if "as_of" in ds.params:
+            resource["x-computed-as-of"] = as_of.isoformat()
+        if ds.totals:
+            resource["x-totals"] = _totals(con, ds)
         if ds.name in ("anggaran", "realisasi"):
             resource["x-fiscal-status"] = ("status: approved = APBD murni, adjusted = APBD "
                                            "perubahan, executed = realisasi")
@@ -314,8 +341,11 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
         "profile": "tabular-data-package",
         "name": f"lentera-{_slug(region.nama)}",
         "title": f"Lentera — data terbuka {region.nama}",
-        "description": ("Data anggaran, realisasi, pengaduan, perizinan, usulan musrenbang dan "
-                        "wilayah, dengan kamus data." + (" DATA CONTOH (bukan data resmi)."
+        "description": ("Data anggaran, realisasi, pengaduan (dengan SLA-nya), perizinan (dengan "
+                        "SLA-nya), usulan musrenbang dan wilayah; tabel referensi yang dipakai "
+                        "angka-angkanya (target kategori pengaduan, standar layanan, kalender hari "
+                        "kerja, perangkat daerah); baris yang ditolak saat dimuat; dengan kamus "
+                        "data." + (" DATA CONTOH (bukan data resmi)."
                                                          if facts.get("is_sample") == "true"
                                                          else "")),
         "version": version,
@@ -332,6 +362,13 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
         "x-as-of": facts.get("as_of", ""),
         "resources": resources,
     }
+
+
+def _totals(con: duckdb.DuckDBPyConnection, ds: Dataset) -> list[dict]:
+    """The amount per year/stage/group (the Data page's totals), exact, for a reader's check."""
+    frame = con.sql(db_sql_text(ds.totals)).pl()
+    return [{k: (str(v) if not isinstance(v, (int, bool, str)) and v is not None else v)
+             for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
 def _licence_id(text: str) -> str:

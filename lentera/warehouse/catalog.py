@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from lentera.core import config
-from lentera.core.schema import SOURCES, Column
+from lentera.core.schema import PERSONAL_COLUMNS, SOURCES, Column
 from lentera.warehouse import db
 
 # Fiscal Data Package status (FACTS.md §8): APBD murni = approved, perubahan = adjusted,
@@ -70,6 +70,179 @@ DESA_COLUMNS = (
 ) + _WILAYAH_COMMON
 
 
+# The SLA of each complaint at the data's date (meta as_of), from the semantic layer's
+# sla_pengaduan: a journalist can recompute every on-time figure from the rows and the calendar.
+PENGADUAN_SLA_COLUMNS = (
+    Column("target_hari_kerja", "int", "INTEGER", derived=True,
+           description_id="Target penyelesaian kategori ini (dataset kategori_pengaduan, kategori "
+                          "dicocokkan tanpa membedakan huruf besar); kosong bila tanpa target",
+           description_en="Target of this category (dataset kategori_pengaduan, category matched "
+                          "case-insensitively); empty when the category has no target",
+           unit="hari kerja", example="14"),
+    Column("tanggal_target", "date", "DATE", derived=True,
+           description_id="Tanggal target: hari kerja ke-(target + hari_ditunda) sesudah tanggal "
+                          "masuk (kalender_kerja); tanggal masuk bila keduanya nol",
+           description_en="Target date: the (target + hari_ditunda)-th working day after receipt "
+                          "(kalender_kerja); the receipt date when both are zero",
+           example="2026-08-19"),
+    Column("hari_kotor", "int", "INTEGER", derived=True,
+           description_id="Hari kerja kotor: idx kalender_kerja pada tanggal selesai (atau tanggal "
+                          "data bila belum selesai) dikurangi idx pada tanggal masuk; kosong bila "
+                          "berakhir tanpa tanggal selesai",
+           description_en="Gross working days: kalender_kerja idx on the end date (or the data's "
+                          "date while open) minus idx on the receipt date; empty when ended "
+                          "without an end date", unit="hari kerja"),
+    Column("hari_kerja", "int", "INTEGER", derived=True,
+           description_id="Hari kerja bersih: hari_kotor dikurangi hari_ditunda, minimal 0",
+           description_en="Net working days: hari_kotor minus hari_ditunda, at least 0",
+           unit="hari kerja"),
+    Column("tepat_waktu", "bool", "BOOLEAN", derived=True,
+           description_id="Selesai paling lambat tanggal data dengan hari_kerja ≤ "
+                          "target_hari_kerja; kosong bila belum selesai atau tanpa target",
+           description_en="Finished by the data's date with hari_kerja ≤ target_hari_kerja; "
+                          "empty while open or without a target"),
+    Column("tepat_waktu_kotor", "bool", "BOOLEAN", derived=True,
+           description_id="Seperti tepat_waktu, tetapi dengan hari_kotor (jeda tidak dikurangi)",
+           description_en="As tepat_waktu, but with hari_kotor (pauses not subtracted)"),
+    Column("hari_lewat", "int", "INTEGER", derived=True,
+           description_id="Hari kerja bersih lewat target (hari_kerja − target, minimal 0)",
+           description_en="Net working days past target (hari_kerja − target, at least 0)",
+           unit="hari kerja"),
+    Column("hari_lewat_kotor", "int", "INTEGER", derived=True,
+           description_id="Hari kerja kotor lewat target (hari_kotor − target, minimal 0)",
+           description_en="Gross working days past target (hari_kotor − target, at least 0)",
+           unit="hari kerja"),
+    Column("terbuka", "bool", "BOOLEAN", derived=True,
+           description_id="Masih terbuka pada tanggal data (belum selesai dan tidak berakhir)",
+           description_en="Still open on the data's date (not finished and not ended)"),
+)
+
+# The SLA of each application at the data's date, from the semantic layer's sla_perizinan.
+PERIZINAN_SLA_COLUMNS = (
+    Column("tanggal_mulai", "date", "DATE", derived=True,
+           description_id="Jam mulai: tanggal berkas lengkap, atau tanggal permohonan bila kosong",
+           description_en="Clock start: the file-complete date, or the application date when "
+                          "missing", example="2026-03-02"),
+    Column("tanggal_target", "date", "DATE", derived=True,
+           description_id="Tanggal target: hari kerja ke-(target_hari_kerja) sesudah tanggal_mulai",
+           description_en="Target date: the target_hari_kerja-th working day after tanggal_mulai",
+           example="2026-04-09"),
+    Column("hari_kotor", "int", "INTEGER", derived=True,
+           description_id="Hari kerja kotor: idx kalender_kerja pada tanggal selesai (atau tanggal "
+                          "data bila masih diproses) dikurangi idx pada tanggal_mulai; kosong bila "
+                          "berakhir tanpa tanggal selesai",
+           description_en="Gross working days: kalender_kerja idx on the end date (or the data's "
+                          "date while in progress) minus idx on tanggal_mulai; empty when ended "
+                          "without an end date", unit="hari kerja"),
+    Column("hari_ditunda", "int", "INTEGER", derived=True,
+           description_id="Hari kerja jeda (izin tidak punya jeda: selalu 0)",
+           description_en="Paused working days (permits have no pauses: always 0)",
+           unit="hari kerja"),
+    Column("hari_kerja", "int", "INTEGER", derived=True,
+           description_id="Hari kerja bersih (hari_kotor − hari_ditunda)",
+           description_en="Net working days (hari_kotor − hari_ditunda)", unit="hari kerja"),
+    Column("tepat_waktu", "bool", "BOOLEAN", derived=True,
+           description_id="Selesai dengan hari_kerja ≤ target_hari_kerja (dalam standar); kosong "
+                          "bila masih diproses atau layanannya tanpa standar",
+           description_en="Finished with hari_kerja ≤ target_hari_kerja (within standard); empty "
+                          "while in progress or for a service without a standard"),
+    Column("hari_lewat", "int", "INTEGER", derived=True,
+           description_id="Hari kerja lewat standar (hari_kerja − target, minimal 0)",
+           description_en="Working days past the standard (hari_kerja − target, at least 0)",
+           unit="hari kerja"),
+    Column("terbuka", "bool", "BOOLEAN", derived=True,
+           description_id="Masih diproses pada tanggal data",
+           description_en="Still in progress on the data's date"),
+)
+
+
+def _text(name: str, id_: str, en: str, example: str = "", sql_type: str = "VARCHAR",
+          kind: str = "text", unit: str = "", values: tuple[str, ...] = ()) -> Column:
+    return Column(name, kind, sql_type, description_id=id_, description_en=en, example=example,
+                  unit=unit, values=values)
+
+
+KATEGORI_COLUMNS = (
+    _text("kategori", "Kategori pengaduan (dicocokkan tanpa membedakan huruf besar)",
+          "Complaint category (matched case-insensitively)", "Infrastruktur"),
+    _text("target_hari_kerja", "Target penyelesaian", "Target to finish", "14", "INTEGER", "int",
+          "hari kerja"),
+    _text("tingkat", "Tingkat SP4N-LAPOR!/SIPPN (ringan, normatif, tanpa/dengan pengawasan)",
+          "SP4N-LAPOR!/SIPPN tier (light, normative, without/with inspection)", "normatif"),
+    _text("catatan", "Dasar atau catatan target", "Basis or note on the target"),
+    _text("kepastian", "Seberapa pasti target ini (seen = terlihat di dokumen resmi, assumed = "
+          "asumsi yang dapat diatur)", "How certain the target is (seen = in an official "
+          "document, assumed = a configurable assumption)", "assumed"),
+)
+
+STANDAR_COLUMNS = (
+    _text("jenis_layanan", "Jenis layanan (nama baku)", "Service (canonical name)",
+          "Persetujuan Bangunan Gedung (PBG)"),
+    _text("aliases", "Nama lain yang dicocokkan ke layanan ini, dipisah |",
+          "Other names matched to this service, separated by |", "PBG|IMB"),
+    _text("kantor", "Kantor yang memproses", "Processing office", "DPMPTSP"),
+    _text("target_hari_kerja", "Standar waktu sejak berkas lengkap; kosong = tanpa standar",
+          "Time standard from a complete file; empty = no standard", "28", "INTEGER", "int",
+          "hari kerja"),
+    _text("catatan", "Catatan", "Note"),
+    _text("dasar", "Dasar hukum standar waktu", "Legal basis of the time standard",
+          "PP 16/2021"),
+    _text("kepastian", "Seberapa pasti standar ini (seen = terlihat di dokumen resmi, assumed = "
+          "asumsi yang dapat diatur)", "How certain the standard is (seen = in an official "
+          "document, assumed = a configurable assumption)", "seen"),
+)
+
+KALENDER_COLUMNS = (
+    _text("tanggal", "Tanggal", "Date", "2026-08-17", "DATE", "date"),
+    _text("hari_kerja", "Hari kerja (Senin–Jumat, bukan libur nasional dan bukan cuti bersama)",
+          "Working day (Monday–Friday, not a national holiday nor cuti bersama)", "false",
+          "BOOLEAN", "bool"),
+    _text("idx", "Jumlah hari kerja sampai dan termasuk tanggal ini sejak awal kalender; hari "
+          "kerja dari tanggal A ke tanggal B = idx(B) − idx(A)", "Working days up to and "
+          "including this date since the calendar's start; working days from date A to date B = "
+          "idx(B) − idx(A)", "2301", "INTEGER", "int", "hari kerja"),
+    _text("nama_libur", "Nama libur nasional atau cuti bersama", "Name of the national holiday "
+          "or cuti bersama", "Hari Kemerdekaan Republik Indonesia"),
+    _text("jenis_hari", "Jenis hari: kerja, akhir pekan, libur nasional, atau cuti bersama yang "
+          "ditetapkan untuk daerah ini", "Kind of day: working, weekend, national holiday, or "
+          "the cuti bersama configured for this region", "libur_nasional", kind="enum",
+          values=("kerja", "akhir_pekan", "libur_nasional", "cuti_bersama")),
+)
+
+SKPD_COLUMNS = (
+    _text("kode_skpd", "Kode SKPD (perangkat daerah)", "Office (SKPD) code",
+          "1.02.0.00.0.00.01.0000", kind="code_skpd"),
+    _text("nama_skpd", "Nama perangkat daerah", "Office name", "Dinas Kesehatan"),
+    _text("singkatan", "Singkatan", "Abbreviation", "Dinkes"),
+    _text("kode_bidang", "Kode bidang urusan", "Government sector code", "1.02"),
+    _text("nama_bidang", "Nama bidang urusan", "Government sector name", "Kesehatan"),
+)
+
+# A rejected row never publishes the value of a column that may hold personal data or free text:
+# the reason is published, the value is withheld (nilai_ditahan). Other values were redacted by
+# the loader (NIK, phone numbers, e-mail) before they were stored.
+REJECT_VALUE_WITHHELD = tuple(dict.fromkeys((
+    *PERSONAL_COLUMNS, "nama_pemohon", "judul", "isi", "alamat", "usulan", "permasalahan",
+    "alasan")))
+
+REJECT_COLUMNS = (
+    _text("source", "Sumber data (dataset)", "Data source (dataset)", "perizinan"),
+    _text("source_file", "Berkas sumber", "Source file"),
+    _text("source_row", "Nomor baris di berkas sumber (1 = baris pertama berkas)",
+          "Line number in the source file (1 = first line of the file)", "12", "INTEGER", "int"),
+    _text("column", "Kolom yang bermasalah (dipisah koma)", "Column(s) at fault (comma-separated)",
+          "tanggal_permohonan"),
+    _text("value", "Nilai yang ditolak, setelah NIK, nomor telepon dan e-mail disamarkan; kosong "
+          "bila ditahan", "The rejected value, with NIK, phone numbers and e-mail redacted; empty "
+          "when withheld", "2025-13-45"),
+    _text("nilai_ditahan", "Nilai tidak diterbitkan karena kolomnya bisa memuat data pribadi atau "
+          "teks bebas (" + ", ".join(REJECT_VALUE_WITHHELD) + ")", "Value not published because "
+          "its column may hold personal data or free text (" + ", ".join(REJECT_VALUE_WITHHELD)
+          + ")", "false", "BOOLEAN", "bool"),
+    _text("reason", "Alasan penolakan", "Reason for rejection", "tanggal tidak dikenali"),
+)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One published dataset: where it comes from, what its columns mean, how it is exported."""
@@ -92,6 +265,12 @@ class Dataset:
     time_sql: str = ""  # (min, max) of the time coverage, as SQL expressions
     key: tuple[str, ...] = ()
     source: bool = True  # an ETL source (has etl_runs provenance) rather than reference data
+    # Named query (sql/export_<name>.sql) the rows come from when they carry computed columns;
+    # `table` stays the stored table the rows are counted in. `params` are the query's $names.
+    query: str = ""
+    params: tuple[str, ...] = ()
+    # Named query with the amount summed per year/stage/group: never one sum over all of them.
+    totals: str = ""
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -102,12 +281,24 @@ class Dataset:
     def frequency(self, lang: str) -> str:
         return self.frequency_en if lang == "en" else self.frequency_id
 
+    def from_sql(self) -> str:
+        """What the rows are selected from: the table, or the dataset's named query."""
+        if not self.query:
+            return self.table
+        # newlines keep a trailing comment of the file from swallowing the parenthesis
+        return f"(\n{db.sql_text(self.query)}\n) AS {_q(self.name)}"
+
     def select_sql(self) -> str:
         """The export query: every documented column, privacy rules applied, stable order."""
         cols = ", ".join(f'{self.exprs.get(c.name, _q(c.name))} AS {_q(c.name)}'
                          for c in self.columns)
         order = (" ORDER BY " + ", ".join(_q(c) for c in self.order_by)) if self.order_by else ""
-        return f"SELECT {cols} FROM {self.table}{order}"
+        return f"SELECT {cols} FROM {self.from_sql()}{order}"
+
+    def query_params(self, as_of) -> dict:
+        """The values of the export query's parameters (`as_of`: the data's reporting date)."""
+        known = {"as_of": as_of, "kolom_tertahan": list(REJECT_VALUE_WITHHELD)}
+        return {k: known[k] for k in self.params}
 
 
 def _q(name: str) -> str:
@@ -115,14 +306,16 @@ def _q(name: str) -> str:
 
 
 def _from_source(name: str, description_id: str, description_en: str, *, extra=(), exprs=None,
-                 order_by=(), geometry="", amount="", time_sql="") -> Dataset:
+                 order_by=(), geometry="", amount="", time_sql="", query="", params=(),
+                 totals="") -> Dataset:
     s = SOURCES[name]
     return Dataset(
         name=name, table=s.table, title_id=s.title_id, title_en=s.title_en,
         description_id=description_id, description_en=description_en, producer=s.producer,
         frequency_id=s.frequency_id, frequency_en=s.frequency_en,
         columns=tuple(s.columns) + tuple(extra), exprs=exprs or {}, order_by=order_by,
-        geometry=geometry, amount=amount, time_sql=time_sql, key=s.key,
+        geometry=geometry, amount=amount, time_sql=time_sql, key=s.key, query=query,
+        params=params, totals=totals,
     )
 
 
@@ -135,6 +328,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         exprs={"status": "CASE tahap WHEN 'perubahan' THEN 'adjusted' ELSE 'approved' END"},
         order_by=("tahun", "tahap", "kode_skpd", "kode_sub_kegiatan", "kode_rekening"),
         amount="pagu", time_sql="min(tahun)::VARCHAR, max(tahun)::VARCHAR",
+        totals="export_jumlah_anggaran",
     ),
     _from_source(
         "realisasi",
@@ -145,6 +339,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         amount="realisasi",
         time_sql="min(make_date(tahun, bulan, 1))::VARCHAR, "
                  "max(last_day(make_date(tahun, bulan, 1)))::VARCHAR",
+        totals="export_jumlah_realisasi",
     ),
     _from_source(
         "pengaduan",
@@ -152,10 +347,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         "disamarkan; judul dan isi laporan rahasia dikosongkan.",
         "Public complaints from SP4N-LAPOR! with their stages and times. Personal data redacted; "
         "title and text of confidential reports are left empty.",
+        extra=PENGADUAN_SLA_COLUMNS,
         exprs={"judul": "CASE WHEN rahasia THEN NULL ELSE judul END",
                "isi": "CASE WHEN rahasia THEN NULL ELSE isi END"},
         order_by=("tanggal_masuk", "nomor_tiket"),
         time_sql="min(tanggal_masuk)::DATE::VARCHAR, max(tanggal_masuk)::DATE::VARCHAR",
+        query="export_pengaduan", params=("as_of",),
     ),
     _from_source(
         "perizinan",
@@ -163,8 +360,10 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         "pemohon hanya untuk badan usaha.",
         "Permit and service applications with file-complete and finish dates and targets. "
         "Applicant names for businesses only.",
+        extra=PERIZINAN_SLA_COLUMNS,
         order_by=("tanggal_permohonan", "nomor_permohonan"),
         time_sql="min(tanggal_permohonan)::VARCHAR, max(tanggal_permohonan)::VARCHAR",
+        query="export_perizinan", params=("as_of",),
     ),
     _from_source(
         "usulan",
@@ -174,6 +373,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         "status.",
         order_by=("tahun_rkpd", "id_usulan"), geometry="point", amount="perkiraan_biaya",
         time_sql="min(tahun_rkpd)::VARCHAR, max(tahun_rkpd)::VARCHAR",
+        totals="export_jumlah_usulan",
     ),
     Dataset(
         name="wilayah_kecamatan", table="wilayah_kecamatan",
@@ -196,6 +396,70 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         producer="Kemendagri / BPS", frequency_id="Saat ada pemekaran atau pembaruan",
         frequency_en="When boundaries change", columns=DESA_COLUMNS,
         order_by=("kode_desa",), geometry="polygon", key=("kode_desa",), source=False,
+    ),
+    Dataset(
+        name="kategori_pengaduan", table="kategori_pengaduan",
+        title_id="Referensi: target kategori pengaduan",
+        title_en="Reference: complaint category targets",
+        description_id="Target penyelesaian (hari kerja) per kategori pengaduan, yang dipakai "
+                       "kolom target_hari_kerja dan tepat_waktu di dataset pengaduan.",
+        description_en="Target (working days) per complaint category, as used by the "
+                       "target_hari_kerja and tepat_waktu columns of the complaints dataset.",
+        producer="Bagian Organisasi / SP4N-LAPOR!", frequency_id="Saat standar berubah",
+        frequency_en="When the standard changes", columns=KATEGORI_COLUMNS,
+        order_by=("kategori",), key=("kategori",), source=False,
+    ),
+    Dataset(
+        name="standar_layanan", table="standar_layanan",
+        title_id="Referensi: standar waktu layanan", title_en="Reference: service time standards",
+        description_id="Standar waktu (hari kerja) dan dasar hukumnya per jenis izin dan layanan, "
+                       "yang dipakai kolom target_hari_kerja dan tepat_waktu di dataset perizinan.",
+        description_en="Time standard (working days) and its legal basis per permit and service, "
+                       "as used by the target_hari_kerja and tepat_waktu columns of the permits "
+                       "dataset.",
+        producer="DPMPTSP / Disdukcapil", frequency_id="Saat standar pelayanan berubah",
+        frequency_en="When the service standard changes", columns=STANDAR_COLUMNS,
+        order_by=("jenis_layanan",), key=("jenis_layanan",), source=False,
+    ),
+    Dataset(
+        name="kalender_kerja", table="kalender_kerja",
+        title_id="Referensi: kalender hari kerja", title_en="Reference: working-day calendar",
+        description_id="Setiap tanggal dengan hari kerja atau bukan, libur nasional dan cuti "
+                       "bersama yang ditetapkan, dan nomor urut hari kerja (idx) yang dipakai "
+                       "semua hitungan hari kerja.",
+        description_en="Every date: working day or not, national holidays and the configured "
+                       "cuti bersama, and the working-day index (idx) every working-day count "
+                       "uses.",
+        producer="SKB Menteri (libur nasional dan cuti bersama)",
+        frequency_id="Tahunan", frequency_en="Yearly", columns=KALENDER_COLUMNS,
+        order_by=("tanggal",), key=("tanggal",), source=False,
+        time_sql="min(tanggal)::VARCHAR, max(tanggal)::VARCHAR",
+        query="export_kalender_kerja",
+    ),
+    Dataset(
+        name="skpd", table="skpd",
+        title_id="Referensi: perangkat daerah (SKPD)", title_en="Reference: offices (SKPD)",
+        description_id="Kode, nama, singkatan dan bidang urusan perangkat daerah, untuk membaca "
+                       "kode_skpd di dataset lain.",
+        description_en="Code, name, abbreviation and government sector of each office, to read "
+                       "the kode_skpd of the other datasets.",
+        producer="BKAD / Bagian Organisasi", frequency_id="Saat susunan perangkat daerah berubah",
+        frequency_en="When the offices change", columns=SKPD_COLUMNS,
+        order_by=("kode_skpd",), key=("kode_skpd",), source=False,
+    ),
+    Dataset(
+        name="baris_ditolak", table="etl_rejects",
+        title_id="Baris yang ditolak saat dimuat", title_en="Rows rejected at load",
+        description_id="Setiap baris berkas sumber yang tidak dimuat, dengan kolom dan alasannya. "
+                       "Nilai yang ditolak sudah disamarkan; nilai kolom yang bisa memuat data "
+                       "pribadi atau teks bebas tidak diterbitkan.",
+        description_en="Every source-file row that was not loaded, with the column and the "
+                       "reason. Rejected values are redacted; values of columns that may hold "
+                       "personal data or free text are not published.",
+        producer="Diskominfo (pemuat data Lentera)", frequency_id="Setiap kali data dimuat",
+        frequency_en="Every load", columns=REJECT_COLUMNS,
+        order_by=("source", "source_file", "source_row"), source=False,
+        query="export_baris_ditolak", params=("kolom_tertahan",),
     ),
 )}
 
