@@ -9,9 +9,9 @@ from lentera.warehouse import catalog, db
 from lentera.web import cite, ui, url
 from lentera.web.chart import rows_controls
 
+# the old-version notice comes with the common page header
 ui.page_header(t("pages.data"), t("pages.data_intro"))
 ui.require_warehouse()
-cite.version_notice()
 
 lang = get_lang()
 region = config.region()
@@ -91,7 +91,8 @@ else:
     if runs.height:
         meta_rows.append((t("data.meta_rejected"), fmt.number(runs["rows_rejected"].sum())))
     if ds.amount:
-        meta_rows.append((t("data.meta_amount", column=ds.amount), fmt.rupiah(info["amount"])))
+        # one sum over years, stages and groups means nothing: the totals table breaks it down
+        meta_rows.append((t("data.meta_amount", column=ds.amount), t("data.meta_amount_see")))
     if facts.get("is_sample") == "true":
         meta_rows.append((t("data.meta_sample"), t("data.meta_sample_value")))
     st.markdown(f"#### {t('data.meta_title')}")
@@ -115,6 +116,20 @@ else:
     if links:
         st.html(cite.links_html(links))
 
+    # ---- what the amount adds up to: per year, stage and group, never one blended total
+    if ds.totals:
+        st.markdown(f"#### {t('data.totals_title', column=ds.amount)}")
+        st.caption(t(f"data.totals_help_{name}", column=ds.amount))
+        sums = ui.cached(catalog.totals, name=name)
+        shown = sums.with_columns(
+            pl.col("jumlah").map_elements(fmt.rupiah_full, return_dtype=pl.String),
+            pl.col("baris").map_elements(fmt.number, return_dtype=pl.String),
+            *([pl.when(pl.col("berlaku")).then(pl.lit(t("data.berlaku_ya")))
+               .otherwise(pl.lit("")).alias("berlaku")] if "berlaku" in sums.columns else []),
+        )
+        st.dataframe(shown.rename({c: t(f"data.col_{c}") for c in shown.columns}),
+                     hide_index=True, width="stretch", key="totals")
+
     st.markdown(f"#### {t('data.dictionary_title')}")
     dictionary = catalog.dictionary(name, lang)
 
@@ -130,6 +145,25 @@ if name != LIVE:
                      hide_index=True, width="stretch", key="sources")
     else:
         st.caption(t("data.sources_none"))
+    # the rejected rows themselves are a dataset of their own (values redacted or withheld)
+    reasons = ui.cached(catalog.reject_reasons, name=name) if catalog.dataset(name).source \
+        else pl.DataFrame()
+    if reasons.height:
+        st.markdown(f"#### {t('data.rejects_title')}")
+        st.caption(t("data.rejects_help",
+                     dataset=catalog.DATASETS["baris_ditolak"].title(lang)))
+        st.dataframe(reasons.with_columns(
+            pl.col("rows").map_elements(fmt.number, return_dtype=pl.String))
+            .rename({c: t(f"data.col_{c}") for c in reasons.columns}),
+            hide_index=True, width="stretch", key="reject_reasons")
+        reject_files = catalog.downloads("baris_ditolak", version) if published \
+            else pl.DataFrame()
+        reject_links = [(t("data.rejects_link", format=t(f"data.fmt_{r['format']}"),
+                           size=catalog.size_text(r["bytes"])), r["url"])
+                        for r in reject_files.iter_rows(named=True)
+                        if r["url"] and r["format"] in ("csv", "xlsx")]
+        if reject_links:
+            st.html(cite.links_html(reject_links))
 
 # ---- what changed since the previous load -----------------------------------------------
 st.markdown(f"#### {t('data.changes_title')}")

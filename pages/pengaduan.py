@@ -1,12 +1,13 @@
 """Pengaduan: complaints received, how far they got, how fast, what is still open, and where."""
 
-import plotly.express as px
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import t
+from lentera.figures import digest as digest_fig
+from lentera.figures import maps
+from lentera.figures import pengaduan as fig_p
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
 from lentera.web import chart, cite, ui, url
@@ -43,32 +44,55 @@ with st.expander(t("pengaduan.filters"), icon=":material/filter_alt:",
 
 filters = dict(tahun=tahun, kategori=kategori, kanal=kanal, kecamatan=kecamatan, opd=opd,
                live=live)
-n_live = pengaduan.live_frame().height
+BATAS = config.PAUSE_FLAG_DAYS
+# One rule for live reports: counted when received on or before the as-of date, never after it.
+stamp = pengaduan.live_stamp(as_of)
 st.caption(t("pengaduan.as_of", date=fmt.date(as_of),
-             live=t("pengaduan.live_n", n=fmt.number(n_live)) if n_live
-             else t("pengaduan.live_none")))
+             live=t("pengaduan.live_n", n=fmt.number(stamp["dihitung"])) if stamp["dihitung"]
+             else t("pengaduan.live_none"), sesudah=fmt.number(stamp["sesudah"])))
+# Every figure states its base: flows (received in / finished of those) and the stock (as of).
+periode = str(tahun) if tahun else t("pengaduan.semua_tahun")
+per_slug = f"per-{as_of.isoformat()}"
+base_masuk = chart.Base(t("pengaduan.base_masuk", periode=periode, date=fmt.date(as_of)),
+                        f"masuk-{tahun or 'semua'}_{per_slug}")
+base_selesai = chart.Base(t("pengaduan.base_selesai", periode=periode, date=fmt.date(as_of)),
+                          f"selesai-dari-masuk-{tahun or 'semua'}_{per_slug}")
+base_stok = chart.Base(t("pengaduan.base_stok", date=fmt.date(as_of)), f"terbuka_{per_slug}")
 
 # -- headline figures ---------------------------------------------------------------------------
 r = ui.cached(pengaduan.ringkasan, **filters)
 w = ui.cached(pengaduan.mingguan, **filters)
-if not r["jumlah"]:
+if not r["jumlah"] and not r["terbuka"]:
     st.info(t("pengaduan.tidak_ada"))
     st.stop()
 m1, m2 = st.columns(2)
 m3, m4 = st.columns(2)
 m1.metric(t("pengaduan.m_jumlah"), fmt.number(r["jumlah"]))
+# net of pauses is the official verdict; gross stands beside it so pauses cannot hide lateness
 m2.metric(t("pengaduan.m_tepat"), fmt.percent(r["persen_tepat_waktu"]),
-          help=t("pengaduan.m_tepat_help"))
+          delta=t("pengaduan.m_tepat_kotor", persen=fmt.percent(r["persen_tepat_waktu_kotor"])),
+          delta_color="off", help=t("pengaduan.m_tepat_help"))
 m3.metric(t("pengaduan.m_terbuka"), fmt.number(r["terbuka"]),
-          delta=t("pengaduan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"])),
-          delta_color="off")
+          delta=t("pengaduan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"]),
+                  kotor=fmt.number(r["terbuka_lewat_kotor"])),
+          delta_color="off", help=t("pengaduan.m_terbuka_help", date=fmt.date(as_of)))
 delta = w["minggu_lalu"] - w["minggu_sebelumnya"]
 m4.metric(t("pengaduan.m_minggu", date=fmt.date(w["minggu_lalu_mulai"])),
           fmt.number(w["minggu_lalu"]),
           delta=t("pengaduan.m_minggu_delta", delta=f"{delta:+d}"), delta_color="off")
 st.caption(f"{t('pengaduan.m_median')}: "
            + t("pengaduan.m_median_value", median=fmt.number(r["median_hari_kerja"], 1),
-               p90=fmt.number(r["p90_hari_kerja"], 1)))
+               p90=fmt.number(r["p90_hari_kerja"], 1),
+               median_kotor=fmt.number(r["median_hari_kotor"], 1),
+               p90_kotor=fmt.number(r["p90_hari_kotor"], 1)) + " " + base_selesai.text)
+st.caption(t("pengaduan.stok_note", date=fmt.date(as_of), n=fmt.number(r["terbuka"]),
+             lama=fmt.number(r["terbuka_tahun_lalu"]), periode=periode) + " "
+           + t("pengaduan.jeda_note", n=fmt.number(r["ditunda"]), jumlah=fmt.number(r["jumlah"]),
+               panjang=fmt.number(r["jeda_panjang"]), terbuka=fmt.number(r["terbuka_jeda_panjang"]),
+               batas=BATAS))
+if r["terbuka_jeda_panjang"] or r["jeda_panjang"]:
+    st.warning(t("pengaduan.jeda_flag", batas=BATAS, n=fmt.number(r["jeda_panjang"]),
+                 terbuka=fmt.number(r["terbuka_jeda_panjang"])), icon=":material/pause_circle:")
 if r["rahasia"]:
     st.caption(t("pengaduan.rahasia_note", n=fmt.number(r["rahasia"])))
 
@@ -78,22 +102,14 @@ per_opts = list(pengaduan.PER_VOLUME)
 per = url.choice("pengaduan", "per", per_opts, default="kategori", label=t("pengaduan.per"),
                  kind="segmented_control", format_func=lambda v: t(f"pengaduan.per_{v}"))
 vol = ui.cached(pengaduan.per_bulan, per=per, **filters)
-fig = go.Figure()
-for i, (grp, rows) in enumerate(vol.group_by("kelompok", maintain_order=True)):
-    fig.add_bar(x=rows["bulan"].to_list(), y=rows["jumlah"].to_list(), name=str(grp[0]),
-                marker_color=chart.PALETTE[i % len(chart.PALETTE)])
-fig.update_layout(barmode="stack", height=380, xaxis_title=t("pengaduan.bulan"),
-                  yaxis_title=t("pengaduan.jumlah"))
-chart.chart(fig, vol, name="pengaduan-per-bulan", key="pengaduan_chart_volume")
+chart.chart(fig_p.per_bulan(vol), vol, name="pengaduan-per-bulan", key="pengaduan_chart_volume",
+            base=base_masuk)
 
 # -- status funnel ------------------------------------------------------------------------------
 st.subheader(t("pengaduan.alur_title"))
 alur = ui.cached(pengaduan.alur, **filters)
-fig = go.Figure(go.Funnel(y=[t(f"pengaduan.tahap_{s}") for s in alur["tahap"]],
-                          x=alur["jumlah"].to_list(), marker_color=chart.PALETTE[0],
-                          textinfo="value+percent initial"))
-fig.update_layout(height=300)
-chart.chart(fig, alur, name="pengaduan-alur", key="pengaduan_chart_alur")
+chart.chart(fig_p.alur(alur), alur, name="pengaduan-alur", key="pengaduan_chart_alur",
+            base=base_masuk)
 
 # -- speed per stage, by category or OPD ------------------------------------------------------
 st.subheader(t("pengaduan.tahap_title"))
@@ -104,58 +120,46 @@ tahap = ui.cached(pengaduan.waktu_tahap, per=tahap_per, **filters)
 cukup = tahap.filter(pl.col("cukup"))
 sedikit = tahap.filter(~pl.col("cukup"))
 if not cukup.is_empty():
-    fig = go.Figure()
-    names = cukup["kelompok"].to_list()
-    fig.add_bar(y=names, x=cukup["median_selesai"].to_list(), name=t("pengaduan.median"),
-                orientation="h", marker_color=chart.PALETTE[0])
-    fig.add_bar(y=names, x=cukup["p90_selesai"].to_list(), name=t("pengaduan.p90"),
-                orientation="h", marker_color=chart.PALETTE[1])
-    if tahap_per == "kategori":
-        fig.add_scatter(y=names, x=cukup["target_hari_kerja"].to_list(), mode="markers",
-                        name=t("pengaduan.target"),
-                        marker=dict(symbol="line-ns-open", size=18, color="#000000"))
-    fig.update_layout(barmode="group", height=max(300, 42 * len(names)),
-                      yaxis=dict(autorange="reversed"), title=t("pengaduan.tahap_chart"))
-    chart.chart(fig, tahap, name=f"pengaduan-tahap-{tahap_per}", key="pengaduan_chart_tahap",
-                caption=t("pengaduan.tahap_caption", min=MIN))
+    chart.chart(fig_p.waktu_selesai(cukup, with_target=tahap_per == "kategori"), tahap,
+                name=f"pengaduan-tahap-{tahap_per}", key="pengaduan_chart_tahap",
+                caption=t("pengaduan.tahap_caption", min=MIN), base=base_selesai)
 table = tahap.select(
     pl.col("kelompok").alias(t("pengaduan.c_kelompok")),
     pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
     pl.when(pl.col("cukup")).then(pl.col("persen_tepat_waktu")).alias(t("pengaduan.c_tepat")),
+    pl.when(pl.col("cukup")).then(pl.col("persen_tepat_waktu_kotor"))
+    .alias(t("pengaduan.c_tepat_kotor")),
     *[pl.when(pl.col("cukup")).then(pl.col(f"median_{s}")).alias(t(f"pengaduan.c_{s}"))
-      for s in ("verifikasi", "disposisi", "tindak_lanjut", "selesai")],
+      for s in ("verifikasi", "disposisi", "tindak_lanjut", "selesai", "selesai_kotor")],
+    pl.col("bagian_ditunda").alias(t("pengaduan.c_ditunda")),
+    pl.col("jeda_panjang").alias(t("pengaduan.c_jeda_panjang", batas=BATAS)),
     pl.col("terbuka").alias(t("pengaduan.c_terbuka")),
 )
+percent = st.column_config.NumberColumn(format="percent")
 st.dataframe(table, hide_index=True, width="stretch",
-             column_config={t("pengaduan.c_tepat"): st.column_config.NumberColumn(format="percent")})
+             column_config={t("pengaduan.c_tepat"): percent, t("pengaduan.c_tepat_kotor"): percent,
+                            t("pengaduan.c_ditunda"): percent})
 if not sedikit.is_empty():
     st.caption(t("pengaduan.terlalu_sedikit_list", min=MIN,
                  names=", ".join(sedikit["kelompok"].to_list())))
 
-# -- open backlog -------------------------------------------------------------------------------
-st.subheader(t("pengaduan.tunggakan_title"))
+# -- open backlog: the stock on the as-of date, whatever year each complaint arrived ----------------
+st.subheader(t("pengaduan.tunggakan_title", date=fmt.date(as_of)))
 tung = ui.cached(pengaduan.tunggakan, **filters)
 if tung.is_empty():
     st.info(t("pengaduan.tunggakan_kosong"))
 else:
-    fig = go.Figure()
-    for i, sumbu in enumerate(("umur", "lewat")):
-        rows = tung.filter(pl.col("sumbu") == sumbu)
-        fig.add_bar(x=rows["kelompok"].to_list(), y=rows["jumlah"].to_list(),
-                    name=t(f"pengaduan.tunggakan_{sumbu}"), marker_color=chart.PALETTE[i],
-                    xaxis="x" if sumbu == "umur" else "x2", yaxis="y" if sumbu == "umur" else "y2")
-    fig.update_layout(grid=dict(rows=2, columns=1, pattern="independent"), height=460,
-                      xaxis=dict(type="category"), xaxis2=dict(type="category"))
-    chart.chart(fig, tung, name="pengaduan-tunggakan", key="pengaduan_chart_tunggakan")
+    chart.chart(fig_p.tunggakan(tung), tung, name="pengaduan-tunggakan",
+                key="pengaduan_chart_tunggakan", base=base_stok)
 
 # -- map per 1,000 residents --------------------------------------------------------------------
 st.subheader(t("pengaduan.peta_title"))
 kec = ui.cached(pengaduan.per_kecamatan, **filters)
-deck = pengaduan.peta_kecamatan(kec, t("pengaduan.peta_tooltip", nama="{nama}",
-                                       jumlah="{jumlah}", per_1000="{per_1000}"))
+deck = maps.peta_kecamatan(kec, t("pengaduan.peta_tooltip", nama="{nama}", jumlah="{jumlah}",
+                                  per_1000="{per_1000}"))
 chart.deck(deck, kec.drop("geojson"), name="pengaduan-per-kecamatan", key="pengaduan_chart_peta",
            caption=t("pengaduan.peta_caption", n=int(kec["penduduk_estimasi"].sum()),
-                     total=kec.height))
+                     total=kec.height), base=base_masuk)
 
 # -- channels and who they leave out ---------------------------------------------------------
 st.subheader(t("pengaduan.kanal_title"))
@@ -165,7 +169,7 @@ st.markdown("\n".join(
              bagian=fmt.percent(b), catatan=t(f"pengaduan.catatan_{k}"))
     for k, n, b in kanal_rows.iter_rows()
 ))
-st.caption(t("pengaduan.catatan_umum"))
+st.caption(t("pengaduan.catatan_umum") + " " + base_masuk.text)
 
 # -- "Anda melapor, kami bertindak": what was resolved in the last full week (public digest) --------
 st.subheader(t("petugas.digest_title"))
@@ -175,11 +179,11 @@ d_start, d_end = tinjauan.week_bounds(d_year, d_week)
 st.caption(t("pengaduan.digest_week", mulai=fmt.date(d_start), akhir=fmt.date(d_end)))
 st.markdown(t("petugas.digest_body", n=fmt.number(digest["total"])))
 if not digest["per_kategori"].is_empty():
-    fig = px.bar(digest["per_kategori"], x="jumlah", y="kategori", orientation="h")
-    fig.update_layout(height=max(220, 28 * digest["per_kategori"].height),
-                      yaxis=dict(autorange="reversed", title=None), xaxis_title=None)
-    chart.chart(fig, digest["per_kategori"], name=f"pengaduan-digest-{d_year}-w{d_week}",
-                key="pengaduan_chart_digest")
+    chart.chart(digest_fig.per_kategori(digest["per_kategori"]), digest["per_kategori"],
+                name="pengaduan-digest", key="pengaduan_chart_digest",
+                base=chart.Base(t("pengaduan.base_minggu", mulai=fmt.date(d_start),
+                                  akhir=fmt.date(d_end)),
+                                f"selesai-{d_start.isoformat()}-{d_end.isoformat()}"))
 for a in digest["answers"]:
     with st.container(border=True):
         st.caption(f"{a['ticket']} · {a['kategori']}")

@@ -12,7 +12,7 @@ user = session.require(PAGE)  # before any data: a URL never bypasses the role c
 
 queue = components.queue_table(petugas.queue_opd(st.session_state),
                                ["nomor_tiket", "status", "kategori", "nama_desa", "masuk",
-                                "sisa_hari_kerja"])
+                                "sisa_hari_kerja", "jeda_panjang"])
 if queue is None:
     st.stop()
 ticket = components.pick_ticket(PAGE, queue)  # another office's ticket in the URL: ignored

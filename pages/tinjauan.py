@@ -1,10 +1,10 @@
 """Tinjauan mingguan: a chosen ISO week against the week before, the meeting pack and the digest."""
 
-import plotly.express as px
 import streamlit as st
 
 from lentera.core import fmt
 from lentera.core.i18n import get_lang, t
+from lentera.figures import digest as digest_fig
 from lentera.services import tinjauan
 from lentera.web import chart, session, ui, url
 
@@ -55,8 +55,10 @@ st.subheader(t("petugas.digest_title"), anchor=False)
 digest = tinjauan.digest(year, week)
 st.markdown(t("petugas.digest_body", n=fmt.number(digest["total"])))
 if not digest["per_kategori"].is_empty():
-    fig = px.bar(digest["per_kategori"], x="jumlah", y="kategori", orientation="h",
-                 color_discrete_sequence=chart.PALETTE)
-    chart.chart(fig, digest["per_kategori"], name=f"digest-{label}", key="tinjauan_digest")
+    chart.chart(digest_fig.per_kategori(digest["per_kategori"]), digest["per_kategori"],
+                name="digest", key="tinjauan_digest",
+                base=chart.Base(t("pengaduan.base_minggu", mulai=fmt.date(data["start"]),
+                                  akhir=fmt.date(data["end"])),
+                                f"selesai-{data['start'].isoformat()}-{data['end'].isoformat()}"))
 for a in digest["answers"]:
     st.markdown(f"**{a['ticket']}** · {a['kategori']} — {a['jawaban']}")

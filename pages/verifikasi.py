@@ -13,7 +13,7 @@ user = session.require(PAGE)  # before any data: a URL never bypasses the role c
 
 queue = components.queue_table(petugas.queue_verifikasi(st.session_state),
                                ["nomor_tiket", "jenis", "status", "kategori", "kanal",
-                                "nama_desa", "masuk", "sisa_hari_kerja"])
+                                "nama_desa", "masuk", "sisa_hari_kerja", "jeda_panjang"])
 if queue is None:
     st.stop()
 ticket = components.pick_ticket(PAGE, queue)

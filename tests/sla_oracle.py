@@ -242,17 +242,25 @@ def sla_pengaduan(
     df: pl.DataFrame, targets: pl.DataFrame, *, as_of: date, cal: Calendar
 ) -> pl.DataFrame:
     """Complaints (PENGADUAN columns) with their target, stage working days and SLA (Python twin
-    of `lentera/sql/sla_pengaduan.sql`)."""
+    of `lentera/sql/sla_pengaduan.sql`). As of a date: complaints received after `as_of` are
+    left out and stage dates after it are unknown (NULL)."""
     key = pl.col("kategori").str.strip_chars().str.to_lowercase()
     t = targets.select(key.alias("_kat"), pl.col("target_hari_kerja").cast(pl.Int32))
+
+    def known(name: str) -> pl.Expr:
+        return pl.when(_date_col(name) <= as_of).then(_date_col(name))
+
     d = (
-        df.with_columns(
+        df.filter(_date_col("tanggal_masuk") <= as_of).with_columns(
             _date_col("tanggal_masuk").alias("mulai"),
-            _date_col("tanggal_verifikasi").alias("_verifikasi"),
-            _date_col("tanggal_disposisi").alias("_disposisi"),
-            _date_col("tanggal_tindak_lanjut").alias("_tindak_lanjut"),
-            _date_col("tanggal_selesai").alias("_selesai"),
+            known("tanggal_verifikasi").alias("_verifikasi"),
+            known("tanggal_disposisi").alias("_disposisi"),
+            known("tanggal_tindak_lanjut").alias("_tindak_lanjut"),
+            known("tanggal_selesai").alias("_selesai"),
             key.alias("_kat"),
+            # a case that ended after as_of had not ended on as_of: its status does not end it
+            pl.when(_date_col("tanggal_selesai") > as_of).then(None).otherwise(pl.col("status"))
+            .alias("_status"),
         )
         .drop("target_hari_kerja", strict=False)
         .join(t, on="_kat", how="left")
@@ -273,8 +281,8 @@ def sla_pengaduan(
         ),
     )
     d = sla_columns(d, "mulai", "_selesai", "target_hari_kerja", "hari_ditunda", as_of=as_of,
-                    cal=cal, status="status", ended_statuses=STATUS_BERAKHIR_PENGADUAN)
-    return d.drop("_kat", "_verifikasi", "_disposisi", "_tindak_lanjut", "_selesai")
+                    cal=cal, status="_status", ended_statuses=STATUS_BERAKHIR_PENGADUAN)
+    return d.drop("_kat", "_verifikasi", "_disposisi", "_tindak_lanjut", "_selesai", "_status")
 
 
 def sla_perizinan(df: pl.DataFrame, *, as_of: date, cal: Calendar) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,10 +36,49 @@ def test_dictionary_documents_every_column_in_both_languages(name):
 
 
 def test_export_columns_exist_in_the_warehouse(warehouse_env):
+    # a dataset's rows come from its table or, for computed columns, its export query
+    as_of = dt.date.fromisoformat(db.meta()["as_of"])
     for ds in catalog.DATASETS.values():
-        have = set(db.query(f"SELECT * FROM {ds.table} LIMIT 0").columns)
+        have = set(db.query(f"SELECT * FROM {ds.from_sql()} LIMIT 0",
+                            ds.query_params(as_of)).columns)
         missing = {c.name for c in ds.columns} - have - set(ds.exprs)
         assert not missing, (ds.name, missing)
+
+
+def test_reference_tables_and_rejects_are_published():
+    for name in ("kategori_pengaduan", "standar_layanan", "kalender_kerja", "skpd",
+                 "wilayah_kecamatan", "wilayah_desa", "baris_ditolak"):
+        assert name in catalog.DATASETS, name
+    assert "penduduk" in {c.name for c in catalog.DATASETS["wilayah_desa"].columns}
+    for name in ("pengaduan", "perizinan"):
+        cols = {c.name for c in catalog.DATASETS[name].columns}
+        assert {"target_hari_kerja", "tanggal_target", "hari_kerja", "hari_kotor",
+                "hari_ditunda", "tepat_waktu", "terbuka"} <= cols, name
+
+
+@pytest.mark.parametrize("name", [n for n, d in catalog.DATASETS.items() if d.totals])
+def test_totals_break_the_amount_down_without_losing_a_rupiah(warehouse_env, name):
+    ds = catalog.DATASETS[name]
+    con = duckdb.connect(str(warehouse_env.db), read_only=True)
+    rows, total = con.execute(f'SELECT count(*), sum("{ds.amount}") FROM {ds.table}').fetchall()[0]
+    con.close()
+    sums = catalog.totals(name)
+    assert sums["baris"].sum() == rows
+    assert sum(sums["jumlah"].drop_nulls().to_list()) == total
+    # never one row per dataset: at least a year and a second dimension
+    assert sums.height > 1 and len(sums.columns) >= 4
+    if name == "anggaran":
+        # exactly one stage is in force per year and group
+        per_year = sums.group_by("tahun", "akun").agg(pl.col("berlaku").sum())
+        assert set(per_year["berlaku"]) == {1}
+
+
+def test_reject_reasons_count_the_rejected_rows(warehouse_env):
+    con = duckdb.connect(str(warehouse_env.db), read_only=True)
+    n = con.execute("SELECT count(*) FROM etl_rejects WHERE source = 'perizinan'").fetchall()[0][0]
+    con.close()
+    reasons = catalog.reject_reasons("perizinan", top=1000)
+    assert reasons["rows"].sum() == n
 
 
 def test_summary_and_provenance_match_the_warehouse(warehouse_env):
@@ -139,3 +179,31 @@ def test_page_ignores_an_unknown_dataset(warehouse_env):
 def test_old_version_link_says_so(warehouse_env):
     at = _open(dataset="pengaduan", v="19990101T000000Z-gone")
     assert any(t("cite.old_version_gone") in w.value for w in at.warning)
+    # once, from the common header
+    assert sum(t("cite.old_version_gone") in w.value for w in at.warning) == 1
+
+
+@pytest.mark.parametrize("page", ["beranda", "anggaran", "pengaduan", "perizinan", "musrenbang"])
+def test_every_dashboard_says_an_old_link_is_old(warehouse_env, page):
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params.update(v="19990101T000000Z-gone")
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert any(t("cite.old_version_gone") in w.value for w in at.warning)
+    # the version being served: no notice
+    fresh = AppTest.from_file(str(APP), default_timeout=90)
+    fresh.query_params.update(v=db.data_version())
+    fresh.run()
+    fresh.switch_page(f"pages/{page}.py").run()
+    assert not any(t("cite.old_version_gone") in w.value or t("cite.old_version_kept") in w.value
+                   for w in fresh.warning)
+
+
+def test_page_breaks_the_budget_total_down(warehouse_env):
+    at = _open(dataset="anggaran")
+    assert t("data.totals_title", column="pagu") in [m.value.lstrip("# ") for m in at.markdown]
+    frames = [d.value for d in at.dataframe]
+    years = set(catalog.totals("anggaran")["tahun"].cast(str))
+    assert any(t("data.col_berlaku") in f.columns and
+               set(f[t("data.col_tahun")].astype(str)) == years for f in frames)

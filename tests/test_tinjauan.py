@@ -12,7 +12,7 @@ import pytest
 import sla_oracle as sla
 from pypdf import PdfReader
 
-from lentera.core import forms
+from lentera.core import config, forms
 from lentera.services import petugas, tinjauan
 from lentera.store import auth, submissions
 
@@ -80,7 +80,7 @@ def test_overdue_by_opd_matches_the_python_twin(env):
 
 
 def test_live_submissions_count_and_the_digest_shows_public_answers(env):
-    today = dt.datetime.now(submissions._local_zone()).date()
+    today = dt.datetime.now(config.local_zone()).date()
     iso = today.isocalendar()
     before = tinjauan.review(iso.year, iso.week)["now"]
     d = forms.desa_options()[3]

@@ -94,6 +94,8 @@ def region() -> Region:
 
 # Rankings need this many cases per group (DESIGN.md: default 20).
 MIN_CASES_FOR_RANKING = int(settings.value("LENTERA_MIN_CASES", "20"))
+# A pause longer than this many working days is flagged on the pages and in the queue.
+PAUSE_FLAG_DAYS = int(settings.value("LENTERA_PAUSE_FLAG_DAYS", "20"))
 
 
 LOCAL_TZ = "Asia/Pontianak"  # WIB: Kalimantan Barat; dates users read are local dates

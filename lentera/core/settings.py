@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
             "base of permalinks and citations behind a proxy"),
     Setting("LENTERA_MIN_CASES", "20",
             "minimum cases before an office, kecamatan or service is ranked"),
+    Setting("LENTERA_PAUSE_FLAG_DAYS", "20",
+            "a complaint or permit paused longer than this many working days is flagged"),
     Setting("LENTERA_RATE_LIMIT", "5", "citizen submissions per session and per address per window"),
     Setting("LENTERA_RATE_WINDOW", "600", "the rate-limit window, in seconds"),
     Setting("LENTERA_RATELIMIT_SALT", "random, kept in the store",

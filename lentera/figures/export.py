@@ -16,8 +16,16 @@ def csv_bytes(rows: pl.DataFrame, excel: bool = False) -> bytes:
     return ("\ufeff" + text).encode("utf-8") if excel else text.encode("utf-8")
 
 
-def xlsx_bytes(rows: pl.DataFrame, sheet: str = "data") -> bytes:
-    """One worksheet (name cut to Excel's 31 characters) with autofit columns."""
+def xlsx_bytes(rows: pl.DataFrame, sheet: str = "data",
+               meta: dict[str, str] | None = None) -> bytes:
+    """One worksheet (name cut to Excel's 31 characters) with autofit columns; `meta` (the
+    figure's base, as-of date, data version) goes to a second sheet "keterangan"."""
+    import xlsxwriter
+
     buf = io.BytesIO()
-    rows.write_excel(buf, worksheet=sheet[:31], autofit=True)
+    with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:
+        rows.write_excel(wb, worksheet=sheet[:31], autofit=True)
+        if meta:
+            pl.DataFrame({"kunci": list(meta), "nilai": [str(v) for v in meta.values()]}
+                         ).write_excel(wb, worksheet="keterangan", autofit=True)
     return buf.getvalue()

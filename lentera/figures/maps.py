@@ -8,6 +8,7 @@ as text, not markup.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -120,6 +121,41 @@ def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any]
     layers = [boundary_layer(desa, "desa"), fill,
               boundary_layer(kecamatan, "kecamatan", width_px=2.0)]
     return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
+                    tooltip={"text": tooltip})
+
+
+def _shade(values: list[float | None]) -> list[list[int]]:
+    """Sequential colour (light to dark blue, colour-blind safe) by share of the maximum."""
+    top = max([v for v in values if v is not None] or [0]) or 1.0
+    light, dark = (222, 235, 247), (8, 69, 148)
+    out = []
+    for v in values:
+        if v is None:
+            out.append([200, 200, 200, 120])
+            continue
+        s = v / top
+        out.append([round(a + (b - a) * s) for a, b in zip(light, dark, strict=True)] + [190])
+    return out
+
+
+def peta_kecamatan(frame: pl.DataFrame, tooltip: str) -> pdk.Deck:
+    """Kecamatan polygons coloured by complaints per 1,000 residents.
+
+    `frame` needs geojson (GeoJSON geometry text), nama_kecamatan, jumlah and per_1000.
+    """
+    colours = _shade(frame["per_1000"].to_list())
+    items = [
+        (json.loads(r["geojson"]),
+         {"nama": r["nama_kecamatan"], "jumlah": r["jumlah"],
+          "per_1000": None if r["per_1000"] is None else round(r["per_1000"], 2), "warna": c})
+        for r, c in zip(frame.iter_rows(named=True), colours, strict=True) if r["geojson"]
+    ]
+    r = config.region()
+    layer = pdk.Layer("GeoJsonLayer", feature_collection(items), pickable=True, stroked=True,
+                      filled=True, get_fill_color="properties.warna",
+                      get_line_color=[60, 60, 60, 200], line_width_min_pixels=1)
+    view = pdk.ViewState(latitude=r.map_lat, longitude=r.map_lng, zoom=r.map_zoom - 0.6)
+    return pdk.Deck(layers=[layer], initial_view_state=view, map_style=None,
                     tooltip={"text": tooltip})
 
 

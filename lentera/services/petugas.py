@@ -85,8 +85,9 @@ METHODS: list[tuple[str, str]] = [
 
 
 def _with_clock(frame: pl.DataFrame, as_of: dt.date | None = None) -> pl.DataFrame:
-    """Add target, working days used (pauses subtracted) and working days left (negative: past
-    target), from the semantic layer's clock (`services.sla`); empty without a warehouse."""
+    """Add target, working days used (pauses subtracted), working days left (negative: past
+    target) and `jeda_panjang` (paused longer than config.PAUSE_FLAG_DAYS), from the semantic
+    layer's clock (`services.sla`); empty without a warehouse."""
     clock = sla.clock_live(as_of).select(
         "nomor_tiket", "target_hari_kerja", "hari_kerja",
         pl.col("hari_ditunda").alias("_ditunda"))
@@ -94,7 +95,9 @@ def _with_clock(frame: pl.DataFrame, as_of: dt.date | None = None) -> pl.DataFra
             .with_columns(pl.coalesce("_ditunda", "hari_ditunda").alias("hari_ditunda"))
             .drop("_ditunda")
             .with_columns((pl.col("target_hari_kerja") - pl.col("hari_kerja"))
-                          .cast(pl.Int32).alias("sisa_hari_kerja")))
+                          .cast(pl.Int32).alias("sisa_hari_kerja"),
+                          (pl.col("hari_ditunda").fill_null(0) > config.PAUSE_FLAG_DAYS)
+                          .alias("jeda_panjang")))
 
 
 _QUEUE_COLUMNS = ("nomor_tiket", "tanggal_masuk", "status", "kategori", "kanal", "nama_desa",
@@ -113,7 +116,8 @@ def queue_verifikasi(session: MutableMapping) -> pl.DataFrame:
                  pl.lit(False).alias("rahasia"), pl.lit(0, pl.Int32).alias("hari_ditunda"),
                  pl.lit(None, pl.Int32).alias("target_hari_kerja"),
                  pl.lit(None, pl.Int32).alias("hari_kerja"),
-                 pl.lit(None, pl.Int32).alias("sisa_hari_kerja"), pl.lit("usulan").alias("jenis")))
+                 pl.lit(None, pl.Int32).alias("sisa_hari_kerja"),
+                 pl.lit(False).alias("jeda_panjang"), pl.lit("usulan").alias("jenis")))
     return pl.concat([p, u.select(p.columns)], how="vertical_relaxed").sort("tanggal_masuk",
                                                                            "nomor_tiket")
 

@@ -3,7 +3,10 @@
 Weeks are ISO weeks, Monday to Sunday in local time (WIB). Complaint figures read the warehouse
 `pengaduan` table plus the live submissions (`lentera.warehouse.pengaduan`'s union and SLA query, at the
 week's last day); proposals the live citizen submissions (the warehouse `usulan` table carries no
-entry date). The public digest shows only non-confidential live answers.
+entry date). The SLA at the week's end counts only complaints received by then (live reports too)
+and treats one finished later as open (semantic.sql `terbuka_pada`), so the backlog is the stock on
+that day whatever year each complaint arrived. The public digest shows only non-confidential live
+answers.
 """
 
 from __future__ import annotations
@@ -61,8 +64,7 @@ SELECT
     count(*) FILTER (WHERE CAST(tanggal_selesai AS DATE) BETWEEN $mulai AND $akhir) AS selesai,
     count(*) FILTER (WHERE CAST(tanggal_selesai AS DATE) BETWEEN $mulai AND $akhir
                      AND NOT tepat_waktu) AS lewat_sla,
-    count(*) FILTER (WHERE terbuka AND tanggal_masuk < $akhir + INTERVAL 1 DAY
-                     AND hari_lewat > 0) AS tunggakan
+    count(*) FILTER (WHERE terbuka AND hari_lewat > 0) AS tunggakan
 FROM k
 """
     return _run(sql, {"mulai": start, "akhir": end, "as_of": end}).row(0, named=True)
@@ -74,10 +76,10 @@ def overdue_by_opd(year: int, week: int) -> pl.DataFrame:
     sql = _WEEK_SQL + """
 SELECT nama_opd, count(*) AS jumlah, max(hari_lewat) AS lewat_maks
 FROM k
-WHERE terbuka AND hari_lewat > 0 AND tanggal_masuk < $akhir + INTERVAL 1 DAY
+WHERE terbuka AND hari_lewat > 0
 GROUP BY nama_opd ORDER BY jumlah DESC, nama_opd LIMIT $n
 """
-    return _run(sql, {"akhir": end, "as_of": end, "n": TOP_OVERDUE})
+    return _run(sql, {"as_of": end, "n": TOP_OVERDUE})
 
 
 def _izin_terbuka(end: dt.date) -> int:

@@ -501,6 +501,21 @@ def summary(name: str) -> dict:
     return {"rows": rows, "amount": total, "start": start, "end": end, "kecamatan": kecamatan}
 
 
+def totals(name: str) -> pl.DataFrame:
+    """The dataset's amount per year, stage and group (its `totals` query); empty without one."""
+    ds = DATASETS[name]
+    return db.named(ds.totals) if ds.totals else pl.DataFrame()
+
+
+def reject_reasons(name: str, top: int = 10) -> pl.DataFrame:
+    """The most frequent reasons rows of one source were rejected: reason, rows."""
+    if not db.table_exists("etl_rejects"):
+        return pl.DataFrame(schema={"reason": pl.String, "rows": pl.Int64})
+    return db.query("""
+        SELECT reason, count(*) AS rows FROM etl_rejects WHERE source = $source
+        GROUP BY reason ORDER BY rows DESC, reason LIMIT $top""", {"source": name, "top": top})
+
+
 def provenance(name: str) -> pl.DataFrame:
     """The source files of a dataset in this build: file, sha256, rows read/loaded/rejected, time."""
     if not db.table_exists("etl_runs"):
@@ -680,6 +695,9 @@ METHODS: list[tuple[str, str]] = [
     ("data.method_changes_title", "data.method_changes_body"),
     ("data.method_versions_title", "data.method_versions_body"),
     ("data.method_downloads_title", "data.method_downloads_body"),
+    ("data.method_reproduce_title", "data.method_reproduce_body"),
+    ("data.method_totals_title", "data.method_totals_body"),
+    ("data.method_rejects_title", "data.method_rejects_body"),
     ("data.method_door_title", "data.method_door_body"),
 ]
 
@@ -691,5 +709,7 @@ def bench_queries() -> list[tuple[str, Callable[[], object]]]:
         ("summary_pengaduan", lambda: summary("pengaduan")),
         ("provenance_realisasi", lambda: provenance("realisasi")),
         ("load_totals", load_totals),
+        ("totals_anggaran", lambda: totals("anggaran")),
+        ("reject_reasons_perizinan", lambda: reject_reasons("perizinan")),
         ("changes", changes),
     ]

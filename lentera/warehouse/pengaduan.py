@@ -4,8 +4,10 @@ Every figure is a named query over the semantic layer's complaint SLA (`sla_peng
 `pengaduan_kasus` in semantic.sql), which reads the warehouse `pengaduan` table plus the live
 citizen submissions: this module copies those into the layer's in-memory table `pengaduan_live`
 (and their raw events into `pengaduan_live_event`, from which SQL counts the paused days) at most
-every LIVE_TTL_SECONDS. Confidential complaints count everywhere, but no query here returns judul
-or isi.
+every LIVE_TTL_SECONDS. One rule for live reports: every view counts those received on or before
+its as-of date and none received after it (`live_stamp` says how many of each). Flows follow the
+year filter; the backlog is the stock open on the as-of date, whatever year it arrived.
+Confidential complaints count everywhere, but no query here returns judul or isi.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ METHODS: list[tuple[str, str]] = [
     ("pengaduan.method_kanal_title", "pengaduan.method_kanal_body"),
     ("pengaduan.method_mingguan_title", "pengaduan.method_mingguan_body"),
     ("pengaduan.method_live_title", "pengaduan.method_live_body"),
+    ("pengaduan.method_dasar_title", "pengaduan.method_dasar_body"),
 ]
 
 _SQL_TYPES = {"VARCHAR": pl.String, "TIMESTAMP": pl.Datetime("us"), "INTEGER": pl.Int32,
@@ -133,6 +136,13 @@ def _filters(tahun: int | None = None, kategori: str | None = None, kanal: str |
             "kanal": kanal, "kecamatan": kecamatan, "opd": opd}
 
 
+def _stock(**filters) -> dict:
+    """The filters of a stock (open on the as-of date): the year filter never applies."""
+    params = _filters(**filters)
+    params.pop("tahun")
+    return params
+
+
 def _named(name: str, params: dict) -> pl.DataFrame:
     """The named query over warehouse and live complaints (the live copy refreshed first)."""
     refresh_live()
@@ -158,9 +168,15 @@ def filter_options(live: str = "") -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def live_stamp(as_of_date: dt.date | None = None) -> dict:
+    """Live citizen reports: `dihitung` (received by the as-of date), `sesudah`, `terakhir`."""
+    return _named("pengaduan_langsung", {"as_of": as_of_date or as_of()}).row(0, named=True)
+
+
 def ringkasan(live: str = "", **filters) -> dict:
-    """Headline figures: count, closed, on-time rate, median/p90 working days, open and late."""
-    return _named("pengaduan_ringkasan", _filters(**filters)).row(0, named=True)
+    """Headline figures: flows of the year (net and gross of pauses) and the stock open on as_of."""
+    return _named("pengaduan_ringkasan", _filters(**filters)
+                  | {"batas_jeda": config.PAUSE_FLAG_DAYS}).row(0, named=True)
 
 
 def per_bulan(per: str = "kategori", live: str = "", **filters) -> pl.DataFrame:
@@ -177,18 +193,27 @@ def alur(live: str = "", **filters) -> pl.DataFrame:
 def waktu_tahap(per: str = "kategori", live: str = "", **filters) -> pl.DataFrame:
     """Per category or OPD: on-time rate, median and p90 working days to each stage, `cukup`."""
     return _named("pengaduan_tahap", _filters(**filters) | {
-        "per": per if per in PER_TAHAP else "kategori", "min_kasus": config.MIN_CASES_FOR_RANKING})
+        "per": per if per in PER_TAHAP else "kategori", "min_kasus": config.MIN_CASES_FOR_RANKING,
+        "batas_jeda": config.PAUSE_FLAG_DAYS})
 
 
 def tunggakan(live: str = "", **filters) -> pl.DataFrame:
-    """The open backlog by age (`sumbu` = umur) and by working days past target (`lewat`)."""
-    return _named("pengaduan_tunggakan", _filters(**filters))
+    """The stock open on as_of (any year; `tahun` ignored) by age (`sumbu` = umur) and by working
+    days past target net (`lewat`) and gross (`lewat_kotor`)."""
+    return _named("pengaduan_tunggakan", _stock(**filters))
 
 
 def per_kecamatan(live: str = "", **filters) -> pl.DataFrame:
-    """Complaints per kecamatan and per 1,000 residents, with the polygon (geojson text)."""
-    return _named("pengaduan_kecamatan",
-                  _filters(**filters) | {"min_kasus": config.MIN_CASES_FOR_RANKING})
+    """Complaints per kecamatan and per 1,000 residents, with the polygon (geojson text; from the
+    region's own kecamatan file when the warehouse has no geometry)."""
+    frame = _named("pengaduan_kecamatan",
+                   _filters(**filters) | {"min_kasus": config.MIN_CASES_FOR_RANKING})
+    if frame.is_empty() or frame["geojson"].is_not_null().any():
+        return frame
+    doc = json.loads(config.region().path("kecamatan_geojson").read_text(encoding="utf-8"))
+    by_code = {f["properties"].get("kode"): json.dumps(f["geometry"]) for f in doc["features"]}
+    return frame.with_columns(pl.col("kode_kecamatan").replace_strict(
+        by_code, default=None, return_dtype=pl.String).alias("geojson"))
 
 
 def per_kanal(live: str = "", **filters) -> pl.DataFrame:
@@ -198,57 +223,7 @@ def per_kanal(live: str = "", **filters) -> pl.DataFrame:
 
 def mingguan(live: str = "", **filters) -> dict:
     """Complaints in the last full week before as_of and the week before (year filter ignored)."""
-    params = _filters(**filters)
-    params.pop("tahun")
-    return _named("pengaduan_mingguan", params).row(0, named=True)
-
-
-# -- the map -----------------------------------------------------------------------------------
-
-
-def _colour(values: list[float | None]) -> list[list[int]]:
-    """Sequential colour (light to dark blue, colour-blind safe) by share of the maximum."""
-    top = max([v for v in values if v is not None] or [0]) or 1.0
-    light, dark = (222, 235, 247), (8, 69, 148)
-    out = []
-    for v in values:
-        if v is None:
-            out.append([200, 200, 200, 120])
-            continue
-        s = v / top
-        out.append([round(a + (b - a) * s) for a, b in zip(light, dark, strict=True)] + [190])
-    return out
-
-
-def peta_kecamatan(frame: pl.DataFrame, tooltip: str):
-    """A pydeck map of the kecamatan polygons coloured by complaints per 1,000 residents."""
-    import pydeck as pdk
-
-    geometries = frame["geojson"].to_list()
-    if not any(geometries):
-        # warehouse without geometry: the region's own kecamatan file
-        doc = json.loads(config.region().path("kecamatan_geojson").read_text(encoding="utf-8"))
-        by_code = {f["properties"].get("kode"): f["geometry"] for f in doc["features"]}
-        geometries = [by_code.get(k) for k in frame["kode_kecamatan"]]
-    else:
-        geometries = [json.loads(g) if g else None for g in geometries]
-    colours = _colour(frame["per_1000"].to_list())
-    features = [
-        {"type": "Feature", "geometry": g,
-         "properties": {"nama": r["nama_kecamatan"], "jumlah": r["jumlah"],
-                        "per_1000": None if r["per_1000"] is None else round(r["per_1000"], 2),
-                        "warna": c}}
-        for g, r, c in zip(geometries, frame.iter_rows(named=True), colours, strict=True)
-        if g is not None
-    ]
-    region = config.region()
-    layer = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features},
-                      pickable=True, stroked=True, filled=True, get_fill_color="properties.warna",
-                      get_line_color=[60, 60, 60, 200], line_width_min_pixels=1)
-    view = pdk.ViewState(latitude=region.map_lat, longitude=region.map_lng,
-                         zoom=region.map_zoom - 0.6)
-    return pdk.Deck(layers=[layer], initial_view_state=view, map_style=None,
-                    tooltip={"text": tooltip})
+    return _named("pengaduan_mingguan", _stock(**filters)).row(0, named=True)
 
 
 # -- benchmarks --------------------------------------------------------------------------------

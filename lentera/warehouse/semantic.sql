@@ -193,6 +193,37 @@ CREATE OR REPLACE MACRO status_berakhir_pengaduan() AS ['bukan_wewenang', 'diars
 -- Permit statuses that end a case; without tanggal_selesai such a case is neither open nor measured.
 CREATE OR REPLACE MACRO status_berakhir_perizinan() AS ['ditolak', 'dikembalikan', 'dicabut'];
 
+-- A stage date as known on as_of: NULL when it lies after as_of (a helper, not a measure).
+CREATE OR REPLACE MACRO tanggal_pada(tanggal, as_of) AS
+    CASE WHEN CAST(tanggal AS DATE) <= CAST(as_of AS DATE) THEN tanggal END;
+
+-- measure: terbuka_pada
+-- unit: flag per case (true = open on the date)
+-- id.name: Terbuka pada tanggal
+-- en.name: Open on a date
+-- id.definition: Suatu kasus terbuka pada tanggal D bila sudah diterima paling lambat D, belum
+--   selesai pada D (tanpa tanggal selesai, atau tanggal selesainya sesudah D) dan tidak berakhir
+--   karena statusnya tanpa tanggal selesai. Tahun diterimanya tidak berpengaruh: tunggakan per D
+--   memuat pengaduan dari tahun-tahun sebelumnya yang masih terbuka. Semua tampilan (Pengaduan,
+--   Tinjauan mingguan, Beranda) memakai aturan ini.
+-- en.definition: A case is open on date D when it was received on or before D, was not finished
+--   by D (no end date, or an end date after D) and was not ended by a status without an end date.
+--   The year it arrived does not matter: the backlog on D includes complaints from earlier years
+--   still open. Every view (Pengaduan, weekly review, Beranda) uses this rule.
+-- id.base: Persediaan (stok) pada tanggal D; saringan tahun tidak berlaku.
+-- en.base: A stock on date D; the year filter does not apply.
+-- id.caveats: Untuk tanggal sebelum tanggal data, status dan jeda yang tercatat adalah yang
+--   terakhir; tanggal tahap sesudah D diabaikan.
+-- en.caveats: For dates before the data's date the recorded status and pauses are the latest
+--   ones; stage dates after D are ignored.
+CREATE OR REPLACE MACRO terbuka_pada(tanggal_masuk, tanggal_selesai, berakhir, as_of) AS
+    CAST(tanggal_masuk AS DATE) <= CAST(as_of AS DATE)
+    AND (tanggal_selesai IS NULL OR CAST(tanggal_selesai AS DATE) > CAST(as_of AS DATE))
+    AND NOT coalesce(berakhir, false);
+
+-- Pauses longer than `batas` working days are flagged (the limit is LENTERA_PAUSE_FLAG_DAYS).
+CREATE OR REPLACE MACRO jeda_panjang(hari_ditunda, batas) AS coalesce(hari_ditunda, 0) > batas;
+
 -- Live citizen complaints, refreshed by lentera.warehouse.pengaduan (same columns as pengaduan).
 CREATE TABLE IF NOT EXISTS pengaduan_live AS SELECT * FROM pengaduan LIMIT 0;
 
@@ -216,13 +247,17 @@ JOIN kalender_kerja AS ka ON ka.tanggal = jeda.akhir
 WHERE jeda.status = 'ditunda'
 GROUP BY jeda.nomor_tiket;
 
--- Every complaint: the warehouse's (unless dengan_gudang is false) and the live ones, with pauses.
+-- Every complaint received on or before as_of (all when as_of is NULL): the warehouse's (unless
+-- dengan_gudang is false) and the live ones, with pauses; `langsung` marks the live ones.
 CREATE OR REPLACE MACRO pengaduan_semua(as_of, dengan_gudang := true) AS TABLE
-SELECT * FROM pengaduan WHERE dengan_gudang
-UNION ALL BY NAME
-SELECT l.* REPLACE (coalesce(h.hari_ditunda, 0) AS hari_ditunda)
-FROM pengaduan_live AS l
-LEFT JOIN hari_ditunda_live(as_of) AS h ON h.nomor_tiket = l.nomor_tiket;
+SELECT * FROM (
+    SELECT *, false AS langsung FROM pengaduan WHERE dengan_gudang
+    UNION ALL BY NAME
+    SELECT l.* REPLACE (coalesce(h.hari_ditunda, 0) AS hari_ditunda), true AS langsung
+    FROM pengaduan_live AS l
+    LEFT JOIN hari_ditunda_live(as_of) AS h ON h.nomor_tiket = l.nomor_tiket
+) AS semua
+WHERE as_of IS NULL OR CAST(semua.tanggal_masuk AS DATE) <= CAST(as_of AS DATE);
 
 -- measure: sla_pengaduan
 -- unit: one row per complaint (working days, dates, flags)
@@ -243,7 +278,14 @@ LEFT JOIN hari_ditunda_live(as_of) AS h ON h.nomor_tiket = l.nomor_tiket;
 --   dikurangi target (minimal 0), bagi yang masih terbuka dihitung pada tanggal data. Tahap
 --   diukur dari tanggal diterima tanpa mengurangi jeda: verifikasi paling lama 3 hari kerja dan
 --   tindak lanjut OPD paling lama 5 hari kerja setelah disposisi (Permenpan RB 62/2018; UU
---   25/2009; Perpres 76/2013).
+--   25/2009; Perpres 76/2013). Setiap angka SLA ditampilkan bersih (jeda dikurangi: hari_kerja,
+--   tepat_waktu, hari_lewat) dan kotor (hari kerja kalender sejak diterima: hari_kotor,
+--   tepat_waktu_kotor, hari_lewat_kotor) berdampingan. Mulai di akhir pekan atau hari libur:
+--   hari kerja ke-1 adalah hari kerja berikutnya. Contoh: diterima Sabtu 15 Agustus 2026 (Senin
+--   17 Agustus libur Hari Kemerdekaan) dengan target 2 hari kerja: hari ke-1 Selasa 18 Agustus,
+--   tanggal target Rabu 19 Agustus; selesai Selasa 18 Agustus = 1 hari kerja, tepat waktu.
+--   Pada tanggal D hanya pengaduan yang diterima paling lambat D yang dihitung (laporan warga
+--   lewat Lentera juga), dan tanggal tahap sesudah D diabaikan.
 -- en.definition: Working days are Monday to Friday except Indonesian national holidays and the
 --   configured cuti bersama (collective leave). Working days used run from the start date to the
 --   end date: received Monday and finished Tuesday = 1 working day; finished the same day = 0;
@@ -259,17 +301,29 @@ LEFT JOIN hari_ditunda_live(as_of) AS h ON h.nomor_tiket = l.nomor_tiket;
 --   target: working days minus target (at least 0), for open complaints counted at the data's
 --   date. Stages are counted from receipt without subtracting pauses: verification within 3
 --   working days and the office's follow-up within 5 working days of disposition (Permenpan RB
---   62/2018; UU 25/2009; Perpres 76/2013).
+--   62/2018; UU 25/2009; Perpres 76/2013). Every SLA figure is shown net (pauses subtracted:
+--   hari_kerja, tepat_waktu, hari_lewat) and gross (calendar working days since receipt:
+--   hari_kotor, tepat_waktu_kotor, hari_lewat_kotor) side by side. A start on a weekend or
+--   holiday: working day 1 is the next working day. Example: received Saturday 15 August 2026
+--   (Monday 17 August is the Independence Day holiday) with a 2-working-day target: day 1 is
+--   Tuesday 18 August, the target date Wednesday 19 August; finished Tuesday 18 August = 1
+--   working day, on time. On date D only complaints received on or before D count (citizens'
+--   reports through Lentera too), and stage dates after D are ignored.
 -- id.base: Setiap pengaduan di gudang data (SP4N-LAPOR!) dan yang dikirim warga lewat Lentera,
---   dihitung pada tanggal data (as_of).
+--   yang diterima paling lambat tanggal D (as_of), dihitung pada tanggal D.
 -- en.base: Every complaint in the warehouse (SP4N-LAPOR!) and those citizens filed through
---   Lentera, computed at the data's date (as_of).
+--   Lentera that was received on or before date D (as_of), computed at D.
 -- id.caveats: Pengaduan yang berakhir sebagai bukan wewenang, diarsipkan atau ditolak tanpa
 --   tanggal selesai tidak terbuka dan tidak diukur. Kategori tanpa target tidak dinilai tepat
---   atau terlambat. Letak jeda dalam alur tidak diketahui, jadi tahap tidak dikurangi jeda.
+--   atau terlambat. Letak jeda dalam alur tidak diketahui, jadi tahap antara (verifikasi,
+--   disposisi, tindak lanjut) selalu kotor. Jeda yang lebih panjang dari batas (setelan
+--   LENTERA_PAUSE_FLAG_DAYS, bawaan 20 hari kerja) ditandai di halaman dan di antrean petugas.
 -- en.caveats: Complaints ended as not in scope, archived or rejected without an end date are
 --   neither open nor measured. A category without a target is never judged on time or late.
---   Where a pause fell in the flow is unknown, so stages are not net of pauses.
+--   Where a pause fell in the flow is unknown, so the intermediate stages (verification,
+--   disposition, follow-up) are always gross. Pauses longer than the limit (setting
+--   LENTERA_PAUSE_FLAG_DAYS, default 20 working days) are flagged on the page and in the
+--   officials' queue.
 CREATE OR REPLACE MACRO sla_pengaduan(as_of, dengan_gudang := true) AS TABLE
 WITH acuan AS (
     SELECT max(idx) AS idx FROM kalender_kerja WHERE tanggal = CAST(as_of AS DATE)
@@ -281,9 +335,11 @@ p AS (
     SELECT
         p.nomor_tiket, p.kategori, p.status, p.kanal, p.klasifikasi,
         p.kode_desa, p.kode_kecamatan, p.kode_skpd, p.anonim, p.rahasia,
-        p.tanggal_masuk, p.tanggal_verifikasi, p.tanggal_disposisi,
-        p.tanggal_tindak_lanjut, p.tanggal_selesai, p.hari_ditunda, p.source_file,
-        CAST(p.tanggal_masuk AS DATE) AS mulai,
+        p.tanggal_masuk, tanggal_pada(p.tanggal_verifikasi, as_of) AS tanggal_verifikasi,
+        tanggal_pada(p.tanggal_disposisi, as_of) AS tanggal_disposisi,
+        tanggal_pada(p.tanggal_tindak_lanjut, as_of) AS tanggal_tindak_lanjut,
+        tanggal_pada(p.tanggal_selesai, as_of) AS tanggal_selesai, p.hari_ditunda,
+        p.source_file, p.langsung, CAST(p.tanggal_masuk AS DATE) AS mulai,
         greatest(coalesce(p.hari_ditunda, 0), 0) AS ditunda,
         CAST(t.target_hari_kerja AS INTEGER) AS target_hari_kerja,
         -- ended by its status without an end date: neither open nor measured
@@ -319,8 +375,8 @@ SELECT
     b.nomor_tiket, b.kategori, b.status, b.kanal, b.klasifikasi,
     b.kode_desa, b.kode_kecamatan, b.kode_skpd, b.anonim, b.rahasia,
     b.tanggal_masuk, b.tanggal_verifikasi, b.tanggal_disposisi,
-    b.tanggal_tindak_lanjut, b.tanggal_selesai, b.hari_ditunda, b.source_file, b.mulai,
-    b.target_hari_kerja,
+    b.tanggal_tindak_lanjut, b.tanggal_selesai, b.hari_ditunda, b.source_file, b.langsung,
+    b.mulai, b.target_hari_kerja,
     CASE WHEN b.target_hari_kerja + b.ditunda = 0 THEN b.mulai ELSE kt.tanggal END AS target_date,
     CAST(b.i_verifikasi - b.i_mulai AS INTEGER) AS hk_verifikasi,
     CAST(b.i_disposisi - b.i_mulai AS INTEGER) AS hk_disposisi,
@@ -334,7 +390,10 @@ SELECT
     CAST(b.hk AS INTEGER) AS hari_kerja,
     putusan_tepat_waktu(b.tanggal_selesai, b.hk, b.target_hari_kerja) AS tepat_waktu,
     hari_lewat_target(b.hk, b.target_hari_kerja) AS hari_lewat,
-    b.tanggal_selesai IS NULL AND NOT b.berakhir AS terbuka
+    putusan_tepat_waktu(b.tanggal_selesai, b.kotor, b.target_hari_kerja) AS tepat_waktu_kotor,
+    hari_lewat_target(b.kotor, b.target_hari_kerja) AS hari_lewat_kotor,
+    b.ditunda > 0 AS pernah_ditunda,
+    terbuka_pada(b.tanggal_masuk, b.tanggal_selesai, b.berakhir, as_of) AS terbuka
 FROM b
 LEFT JOIN kalender_kerja AS kt
     ON kt.hari_kerja AND kt.idx = b.i_mulai + b.target_hari_kerja + b.ditunda;
@@ -482,10 +541,12 @@ LEFT JOIN kalender_kerja AS kt ON kt.hari_kerja AND kt.idx = g.i_mulai + g.targe
 -- en.name: On time / within standard
 -- id.definition: Bagian kasus yang sudah selesai dengan hari kerja (pengaduan: setelah dikurangi
 --   jeda) tidak melebihi target kategori atau standar layanannya: jumlah tepat waktu dibagi
---   jumlah kasus selesai yang punya target.
+--   jumlah kasus selesai yang punya target. Untuk pengaduan angka kotor (tanpa mengurangi jeda,
+--   dari tepat_waktu_kotor) selalu ditampilkan di sampingnya.
 -- en.definition: The share of finished cases whose working days (complaints: net of pauses) do
 --   not exceed their category's target or service's standard: on-time cases divided by finished
---   cases that have a target.
+--   cases that have a target. For complaints the gross rate (pauses not subtracted, from
+--   tepat_waktu_kotor) is always shown beside it.
 -- id.base: Kasus selesai dalam saringan yang dipilih (tahun masuk, kategori/layanan, wilayah).
 -- en.base: Finished cases within the chosen filters (year received, category/service, area).
 -- id.caveats: Kasus yang belum selesai belum dinilai, dan kasus tanpa target tidak dihitung;
@@ -524,45 +585,56 @@ WHERE (CAST(f_tahun AS INTEGER) IS NULL OR year(k.tanggal_permohonan) = CAST(f_t
   AND (f_kantor IS NULL OR k.kantor = f_kantor)
   AND (f_kecamatan IS NULL OR k.kode_kecamatan = f_kecamatan);
 
+-- The label and order of a days-past-target bucket (a helper, not a measure).
+CREATE OR REPLACE MACRO kelompok_lewat(hari) AS
+    CASE WHEN hari IS NULL THEN '?' WHEN hari = 0 THEN '0' WHEN hari <= 5 THEN '1–5'
+         WHEN hari <= 20 THEN '6–20' ELSE '> 20' END;
+-- The sort order of that bucket (a helper, not a measure).
+CREATE OR REPLACE MACRO urutan_lewat(hari) AS
+    CASE WHEN hari IS NULL THEN 5 WHEN hari = 0 THEN 1 WHEN hari <= 5 THEN 2
+         WHEN hari <= 20 THEN 3 ELSE 4 END;
+
 -- measure: tunggakan_pengaduan
 -- unit: complaints (count per bucket)
 -- id.name: Tunggakan pengaduan
 -- en.name: Complaint backlog
--- id.definition: Pengaduan yang belum selesai pada tanggal data, menurut umurnya (hari kerja
---   sejak diterima, dikurangi jeda: 0–5, 6–10, 11–20, 21–60, > 60) dan menurut berapa hari
---   kerja sudah lewat target (0, 1–5, 6–20, > 20; '?' bila kategorinya tanpa target).
--- en.definition: Complaints still open at the data's date, by age (working days since receipt,
---   net of pauses: 0–5, 6–10, 11–20, 21–60, > 60) and by how many working days they are past
---   target (0, 1–5, 6–20, > 20; '?' when the category has no target).
--- id.base: Pengaduan terbuka pada tanggal data, dalam saringan yang dipilih.
--- en.base: Complaints open at the data's date, within the chosen filters.
+-- id.definition: Pengaduan yang terbuka pada tanggal D (terbuka_pada), dari tahun masuk mana
+--   pun, menurut umurnya (hari kerja kalender sejak diterima: 0–5, 6–10, 11–20, 21–60, > 60),
+--   menurut berapa hari kerja sudah lewat target setelah jeda dikurangi (sumbu 'lewat') dan
+--   tanpa mengurangi jeda (sumbu 'lewat_kotor'): 0, 1–5, 6–20, > 20; '?' bila kategorinya tanpa
+--   target.
+-- en.definition: Complaints open on date D (terbuka_pada), whatever year they arrived, by age
+--   (calendar working days since receipt: 0–5, 6–10, 11–20, 21–60, > 60), by how many working
+--   days they are past target net of pauses (axis 'lewat') and gross (axis 'lewat_kotor'): 0,
+--   1–5, 6–20, > 20; '?' when the category has no target.
+-- id.base: Stok pengaduan terbuka pada tanggal D, dalam saringan kategori, kanal, wilayah dan
+--   OPD; saringan tahun tidak berlaku.
+-- en.base: The stock of complaints open on date D, within the category, channel, area and
+--   office filters; the year filter does not apply.
 -- id.caveats: Pengaduan yang berakhir tanpa tanggal selesai (bukan wewenang, diarsipkan,
 --   ditolak) tidak termasuk tunggakan.
 -- en.caveats: Complaints ended without an end date (not in scope, archived, rejected) are not
 --   part of the backlog.
-CREATE OR REPLACE MACRO tunggakan_pengaduan(as_of, f_tahun, f_kategori, f_kanal, f_kecamatan,
-                                            f_opd) AS TABLE
-SELECT
-    CASE WHEN grouping(umur) = 0 THEN 'umur' ELSE 'lewat' END AS sumbu,
-    CASE WHEN grouping(umur) = 0 THEN umur ELSE lewat END AS kelompok,
-    CASE WHEN grouping(umur) = 0 THEN umur_urutan ELSE lewat_urutan END AS urutan,
-    count(*) AS jumlah
+CREATE OR REPLACE MACRO tunggakan_pengaduan(as_of, f_kategori, f_kanal, f_kecamatan, f_opd)
+AS TABLE
+SELECT sumbu, kelompok, urutan, count(*) AS jumlah
 FROM (
     SELECT
-        CASE WHEN hari_kerja <= 5 THEN '0–5' WHEN hari_kerja <= 10 THEN '6–10'
-             WHEN hari_kerja <= 20 THEN '11–20' WHEN hari_kerja <= 60 THEN '21–60'
+        CASE WHEN hari_kotor <= 5 THEN '0–5' WHEN hari_kotor <= 10 THEN '6–10'
+             WHEN hari_kotor <= 20 THEN '11–20' WHEN hari_kotor <= 60 THEN '21–60'
              ELSE '> 60' END AS umur,
-        CASE WHEN hari_kerja <= 5 THEN 1 WHEN hari_kerja <= 10 THEN 2
-             WHEN hari_kerja <= 20 THEN 3 WHEN hari_kerja <= 60 THEN 4 ELSE 5 END AS umur_urutan,
-        CASE WHEN hari_lewat IS NULL THEN '?' WHEN hari_lewat = 0 THEN '0'
-             WHEN hari_lewat <= 5 THEN '1–5' WHEN hari_lewat <= 20 THEN '6–20'
-             ELSE '> 20' END AS lewat,
-        CASE WHEN hari_lewat IS NULL THEN 5 WHEN hari_lewat = 0 THEN 1 WHEN hari_lewat <= 5 THEN 2
-             WHEN hari_lewat <= 20 THEN 3 ELSE 4 END AS lewat_urutan
-    FROM pengaduan_kasus(as_of, f_tahun, f_kategori, f_kanal, f_kecamatan, f_opd)
+        CASE WHEN hari_kotor <= 5 THEN 1 WHEN hari_kotor <= 10 THEN 2
+             WHEN hari_kotor <= 20 THEN 3 WHEN hari_kotor <= 60 THEN 4 ELSE 5 END AS umur_urutan,
+        kelompok_lewat(hari_lewat) AS lewat, urutan_lewat(hari_lewat) AS lewat_urutan,
+        kelompok_lewat(hari_lewat_kotor) AS lewat_kotor,
+        urutan_lewat(hari_lewat_kotor) AS lewat_kotor_urutan
+    FROM pengaduan_kasus(as_of, NULL, f_kategori, f_kanal, f_kecamatan, f_opd)
     WHERE terbuka
 ) AS o
-GROUP BY GROUPING SETS ((umur, umur_urutan), (lewat, lewat_urutan));
+CROSS JOIN LATERAL (VALUES ('umur', o.umur, o.umur_urutan), ('lewat', o.lewat, o.lewat_urutan),
+                           ('lewat_kotor', o.lewat_kotor, o.lewat_kotor_urutan))
+    AS v(sumbu, kelompok, urutan)
+GROUP BY sumbu, kelompok, urutan;
 
 -- measure: alur_pengaduan
 -- unit: complaints (count per stage)

@@ -2,12 +2,14 @@
 
 `chart(fig, rows, name=..., key=...)` draws a Plotly figure (or a pydeck deck) and, under it,
 a "Lihat data" toggle with the table and CSV/XLSX downloads of the same rows, named with the
-dataset version so a journalist can cite what they downloaded.
+dataset version so a journalist can cite what they downloaded. A `Base` (period, cohort, as-of
+date) is written in the caption, in the file name and in the XLSX's "keterangan" sheet.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -17,50 +19,75 @@ from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
 
 # The palette and the download bytes are pure (lentera.figures.export); re-exported for pages.
-__all__ = ["PALETTE", "chart", "csv_bytes", "deck", "file_name", "rows_controls", "xlsx_bytes"]
+__all__ = ["PALETTE", "Base", "chart", "csv_bytes", "deck", "file_name", "rows_controls",
+           "xlsx_bytes"]
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a figure counts: a sentence for the caption and a short slug for the file name."""
+
+    text: str
+    slug: str
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "data"
 
 
-def file_name(name: str, ext: str) -> str:
-    """`lentera_<name>_<data version>.<ext>`: downloads carry the version they came from."""
+def _version() -> str:
     try:
-        version = db.data_version()
+        return db.data_version()
     except Exception:  # no warehouse: still a usable name
-        version = "tanpa-versi"
-    return f"lentera_{_slug(name)}_{_slug(version)}.{ext}"
+        return "tanpa-versi"
 
 
-def rows_controls(rows: pl.DataFrame, name: str, key: str) -> None:
-    """The table toggle and the downloads of exactly `rows`."""
+def file_name(name: str, ext: str, base: Base | None = None) -> str:
+    """`lentera_<name>[_<base>]_<data version>.<ext>`: downloads carry their base and version."""
+    part = f"_{_slug(base.slug)}" if base is not None else ""
+    return f"lentera_{_slug(name)}{part}_{_slug(_version())}.{ext}"
+
+
+def _caption(caption: str | None, base: Base | None) -> str | None:
+    return " ".join(x for x in (caption, base.text if base else None) if x) or None
+
+
+def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = None) -> None:
+    """The table toggle and the downloads of exactly `rows` (named and described by `base`)."""
     if st.toggle(t("chart.show_rows"), key=f"{key}__rows"):
         st.dataframe(rows, width="stretch", hide_index=True)
+    meta = {"nama": name, "versi_data": _version()}
+    if base is not None:
+        meta |= {"dasar": base.text, "dasar_kode": base.slug}
     c1, c2 = st.columns(2)
-    c1.download_button(t("chart.download_csv"), csv_bytes(rows), file_name=file_name(name, "csv"),
+    c1.download_button(t("chart.download_csv"), csv_bytes(rows),
+                       file_name=file_name(name, "csv", base),
                        mime="text/csv", key=f"{key}__csv", on_click="ignore", width="stretch")
-    c2.download_button(t("chart.download_xlsx"), xlsx_bytes(rows), file_name=file_name(name, "xlsx"),
+    c2.download_button(t("chart.download_xlsx"), xlsx_bytes(rows, meta=meta),
+                       file_name=file_name(name, "xlsx", base),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}__xlsx", on_click="ignore", width="stretch")
 
 
 def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
-          on_select: str = "ignore"):
+          on_select: str = "ignore", base: Base | None = None):
     """Draw a Plotly figure with its rows one click away; returns the selection event if asked."""
+    caption = _caption(caption, base)
     fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=40, b=8),
                       legend=dict(orientation="h", yanchor="top", y=-0.15))
     event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, alt=caption,
                             config={"displaylogo": False, "responsive": True})
     if caption:
         st.caption(caption)
-    rows_controls(rows, name, key)
+    rows_controls(rows, name, key, base)
     return event
 
 
-def deck(deck_obj, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None):
+def deck(deck_obj, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
+         base: Base | None = None):
     """Draw a pydeck map with its rows one click away."""
     st.pydeck_chart(deck_obj, width="stretch", key=key)
+    caption = _caption(caption, base)
     if caption:
         st.caption(caption)
-    rows_controls(rows, name, key)
+    rows_controls(rows, name, key, base)

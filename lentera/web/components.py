@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lentera.core import fmt, forms
+from lentera.core import config, fmt, forms
 from lentera.core.i18n import t
 from lentera.services import petugas, warga
 from lentera.store import auth
@@ -24,7 +24,7 @@ from lentera.web import ui, url
 
 _QUEUE_LABELS = {"nomor_tiket": "col_tiket", "jenis": "col_jenis", "status": "col_status",
                  "kategori": "col_kategori", "kanal": "col_kanal", "nama_desa": "col_desa",
-                 "sisa_hari_kerja": "col_sisa"}
+                 "sisa_hari_kerja": "col_sisa", "jeda_panjang": "col_jeda_panjang"}
 
 
 def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame | None:
@@ -34,13 +34,16 @@ def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame
         st.info(t("petugas.queue_empty"), icon=":material/task_alt:")
         return None
     st.caption(t("petugas.queue_count", n=fmt.number(queue.height)))
+    if "jeda_panjang" in columns and queue["jeda_panjang"].any():
+        st.warning(t("petugas.jeda_panjang_note", n=fmt.number(int(queue["jeda_panjang"].sum())),
+                     batas=config.PAUSE_FLAG_DAYS), icon=":material/pause_circle:")
     shown = [c for c in columns if c != "masuk"]
-    config: dict[str, Any] = {c: t(f"petugas.{_QUEUE_LABELS[c]}") for c in shown}
-    config["masuk"] = st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY")
+    labels: dict[str, Any] = {c: t(f"petugas.{_QUEUE_LABELS[c]}") for c in shown}
+    labels["masuk"] = st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY")
     st.dataframe(
         queue.select(*[queue["tanggal_masuk"].dt.date().alias("masuk") if c == "masuk" else c
                        for c in columns]),
-        hide_index=True, width="stretch", column_config=config)
+        hide_index=True, width="stretch", column_config=labels)
     return queue
 
 

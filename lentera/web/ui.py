@@ -26,7 +26,7 @@ from lentera.core import config, fmt
 from lentera.core.errors import LenteraError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
 from lentera.warehouse import db
-from lentera.web import url
+from lentera.web import cite, url
 
 LANG_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
 CACHE_TTL_SECONDS = 600
@@ -110,12 +110,15 @@ def _route_through_app() -> None:
 
 
 def page_header(title: str, intro: str | None = None) -> None:
-    """The same top on every page: title, one calm sentence, the sample-data notice."""
+    """The same top on every page: title, one calm sentence, the sample-data and old-link notices."""
     _route_through_app()
     st.title(title)
     if intro:
         st.caption(intro)
     sample_banner()
+    # a link made with an older data version must not pass today's figures off as its own
+    if warehouse_ready():
+        cite.version_notice()
 
 
 def freshness(
