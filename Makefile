@@ -7,7 +7,7 @@ PORT ?= 8501
 export LENTERA_DATA_DIR ?= data
 WAREHOUSE := $(or $(LENTERA_WAREHOUSE),$(LENTERA_DATA_DIR)/warehouse.duckdb)
 
-.PHONY: install run test lint bench sample warehouse clean
+.PHONY: install run serve test lint bench sample warehouse clean
 
 install: $(STAMP)
 
@@ -29,7 +29,12 @@ warehouse: install
 	fi
 
 run: warehouse
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
+
+# Production on one machine: LENTERA_PROCESSES app processes (default one per core) behind
+# Debian's nginx on LENTERA_PORT (default 8080). See README "Run in production" and deploy/.
+serve: warehouse
+	$(PY) -m lentera.serving
 
 lint: install
 	$(VENV)/bin/ruff check .

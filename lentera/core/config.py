@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,6 +105,16 @@ LOCAL_TZ = "Asia/Pontianak"  # WIB: Kalimantan Barat; dates users read are local
 def local_zone() -> ZoneInfo:
     """The region's time zone (every date a visitor reads is a date in this zone)."""
     return ZoneInfo(LOCAL_TZ)
+
+
+def serve_processes() -> int:
+    """`LENTERA_PROCESSES`: app processes `make serve` starts (default: one per core)."""
+    return max(1, int(settings.value("LENTERA_PROCESSES") or os.cpu_count() or 1))
+
+
+def serve_port() -> int:
+    """`LENTERA_PORT`: the port nginx listens on under `make serve`."""
+    return int(settings.value("LENTERA_PORT") or 8080)
 
 
 def public_url() -> str:

@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LENTERA_RATE_WINDOW", "600", "the rate-limit window, in seconds"),
     Setting("LENTERA_RATELIMIT_SALT", "random, kept in the store",
             "salt of the hashed addresses; set it in production"),
+    Setting("LENTERA_PROCESSES", "one per core", "app processes behind nginx under `make serve`"),
+    Setting("LENTERA_PORT", "8080", "the port nginx listens on under `make serve`"),
     Setting("LENTERA_TRUST_PROXY", "0",
             "`1` behind a reverse proxy: the rate limit uses the last `X-Forwarded-For` hop"),
 )
@@ -57,6 +59,11 @@ def value(name: str, default: str | None = None) -> str | None:
         raise UnknownSettingError(name)
     raw = os.environ.get(name, "").strip()
     return raw if raw else default
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """The environment to hand to a child process (the app processes of `make serve`)."""
+    return {**os.environ, **overrides}
 
 
 def flag(name: str) -> bool:
