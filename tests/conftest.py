@@ -1,21 +1,28 @@
-"""Shared fixtures: the fixture warehouse (real generator + real ETL), env pointers, server, browser.
+"""Shared fixtures: the fixture warehouse (real generator + real ETL), env pointers, store, server, browser.
 
 `fixture_warehouse` is built once per session; `warehouse_env` / `empty_env` point the app at it
-(or at nothing) through the same environment variables a deployment uses. `streamlit_server`
-runs `streamlit run app.py` on a free port and `browser` is Debian's Chromium via Playwright;
-both are session-scoped so every browser test reuses them.
+(or at nothing) through the same environment variables a deployment uses. `store` is a fresh
+submissions store on BOTH engines (SQLite file; PostgreSQL schema on `postgres_url`: the server
+in LENTERA_TEST_PG_URL, else a throwaway cluster from Debian's binaries; skipped when there is
+none, failed when LENTERA_REQUIRE_POSTGRES=1); tests marked `sqlite_only` run on SQLite alone.
+`streamlit_server` runs `streamlit run app.py` on a free port and `browser` is Debian's Chromium
+via Playwright; both are session-scoped so every browser test reuses them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+SERVE = ROOT / "serve.py"  # app.py plus the health routes and the warm-up: what production runs
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -83,15 +91,144 @@ def warehouse_env(fixture_warehouse, tmp_path, monkeypatch) -> FixtureWarehouse:
     return fixture_warehouse
 
 
+STORE_ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the store runs on SQLite only")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked sqlite_only keep only their SQLite half (deselected, not skipped)."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("store_engine") == "postgresql" and item.get_closest_marker("sqlite_only"):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def _postgres_missing(reason: str):
+    message = f"PostgreSQL half skipped: {reason}"
+    if os.environ.get("LENTERA_REQUIRE_POSTGRES") == "1":
+        pytest.fail(message + " (LENTERA_REQUIRE_POSTGRES=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root: run them as Debian's postgres user.
+    if os.geteuid() != 0:
+        return argv
+    return ["runuser", "-u", "postgres", "--", *argv]
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server URL: LENTERA_TEST_PG_URL, else a throwaway cluster on loopback."""
+    given = os.environ.get("LENTERA_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parent.parent.name))
+    if not found:
+        _postgres_missing("no LENTERA_TEST_PG_URL and no /usr/lib/postgresql/*/bin/initdb "
+                          "(apt-get install postgresql)")
+    bindir = Path(found[-1]).parent
+    root = Path(tempfile.mkdtemp(prefix="lentera-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data, port = root / "data", free_port()
+    try:
+        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                                     "-A", "trust", "-E", "UTF8", "--no-sync"]),
+                       check=True, capture_output=True, timeout=120)
+        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+                                     "-l", str(root / "log"), "-w", "-t", "60", "start"]),
+                       check=True, capture_output=True, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        detail = getattr(exc, "stderr", b"") or b""
+        _postgres_missing(f"throwaway cluster did not start: {exc} {detail.decode()[-500:]}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                     "-w", "stop"]), capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _pg_admin(url: str):
+    import sqlalchemy as sa
+
+    from lentera.store.engine import normalise_url
+
+    return sa.create_engine(normalise_url(url), poolclass=sa.pool.NullPool)
+
+
+@pytest.fixture(params=STORE_ENGINES)
+def store_engine(request) -> str:
+    """Which engine the `store` fixture runs on (both, one after the other)."""
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Path:
-    """A fresh SQLite submissions store and uploads folder in this test's tmp dir (not created yet)."""
+def store_url(store_engine, tmp_path, request) -> str:
+    """The URL of a fresh, empty store: a SQLite file, or its own schema on the PostgreSQL server."""
+    if store_engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'sub.sqlite'}"
+        return
+    base = request.getfixturevalue("postgres_url")
+    schema = f"lentera_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin(base)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server is the same story
+        admin.dispose()
+        _postgres_missing(f"cannot use {base}: {exc}")
+    options = urllib.parse.quote(f"-csearch_path={schema}")
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options={options}"
+    finally:
+        from lentera.store import engine
+
+        engine.dispose_all()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def store(store_url, tmp_path, monkeypatch) -> Path:
+    """A fresh submissions store (SQLite, then PostgreSQL) and uploads folder in tmp (not created yet)."""
     from lentera.store import submissions
 
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", store_url)
     monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
     yield tmp_path
     submissions.dispose_all()
+
+
+@pytest.fixture
+def store_sql(store):
+    """`store_sql(sql_or_statement, **params)`: run it on the test's store, committed; the rows if any."""
+    import sqlalchemy as sa
+
+    from lentera.store import engine
+
+    def run(sql, **params) -> list:
+        with engine.current().begin() as conn:
+            result = conn.execute(sa.text(sql) if isinstance(sql, str) else sql, params)
+            return result.all() if result.returns_rows else []
+
+    return run
 
 
 @pytest.fixture
@@ -116,9 +253,9 @@ class ServerStartError(RuntimeError):
 
 
 def start_streamlit(env: dict[str, str], port: int, timeout: float = 60.0) -> subprocess.Popen:
-    """`streamlit run app.py` on `port` with `env`, returned once /_stcore/health answers ok."""
+    """`streamlit run serve.py` on `port` with `env`, returned once /readyz answers ok."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP),
+        [sys.executable, "-m", "streamlit", "run", str(SERVE),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
@@ -127,7 +264,7 @@ def start_streamlit(env: dict[str, str], port: int, timeout: float = 60.0) -> su
         stdout=tempfile.TemporaryFile(), stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{port}/_stcore/health"
+    url = f"http://127.0.0.1:{port}/readyz"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             out = ""

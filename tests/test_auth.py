@@ -1,24 +1,23 @@
-"""Accounts, argon2id, lock-out, sessions and role checks against a real SQLite store."""
+"""Accounts, argon2id, lock-out, server-side sessions and role checks on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import sqlite3
 
 import pytest
+import sqlalchemy as sa
 
 from lentera import cli
-from lentera.store import auth
+from lentera.store import auth, tables
 
 PW = "kata-sandi-uji-123"
 SKPD = "1.03.0.00.0.00.01.0000"
 
 
-def test_password_is_stored_as_argon2id_never_plain(store):
+def test_password_is_stored_as_argon2id_never_plain(store_sql):
     auth.add_user("verif1", PW, "verifikator")
-    (digest,) = sqlite3.connect(store / "sub.sqlite").execute(
-        "SELECT password_hash FROM petugas_user WHERE username = 'verif1'").fetchone()
+    [(digest,)] = store_sql("SELECT password_hash FROM petugas_user WHERE username = 'verif1'")
     assert digest.startswith("$argon2id$") and PW not in digest
     assert auth.authenticate("VERIF1", PW) == auth.User("verif1", "verifikator", None)
 
@@ -52,16 +51,13 @@ def test_lockout_after_max_failures_even_with_the_right_password(store):
     assert auth.authenticate("opd1", PW + "x").role == "opd"
 
 
-def test_lock_expires_after_lock_minutes(store):
+def test_lock_expires_after_lock_minutes(store_sql):
     auth.add_user("opd2", PW, "opd", SKPD)
     for _ in range(auth.MAX_FAILED):
         with pytest.raises(auth.AuthError):
             auth.authenticate("opd2", "salah-salah-salah")
     past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
-    con = sqlite3.connect(store / "sub.sqlite")
-    con.execute("UPDATE petugas_user SET locked_until = ? WHERE username = 'opd2'",
-                (past.isoformat(sep=" "),))
-    con.commit()
+    store_sql("UPDATE petugas_user SET locked_until = :past WHERE username = 'opd2'", past=past)
     assert auth.authenticate("opd2", PW).username == "opd2"
 
 
@@ -88,6 +84,68 @@ def test_session_expires_idle_and_absolute_and_on_disable(store):
     auth.disable_user("verif2")
     with pytest.raises(auth.PermissionDeniedError):
         auth.check(session, "verifikasi")
+
+
+def test_a_session_lives_in_the_store_and_resumes_anywhere(store, store_sql):
+    user = auth.add_user("verif3", PW, "verifikator")
+    t0 = dt.datetime(2026, 10, 1, 8, 0)
+    first: dict = {}
+    auth.start_session(first, user, now=t0)
+    token = auth.session_token(first)
+    # only the hash is stored, never the token itself
+    [(stored, username)] = store_sql("SELECT token_hash, username FROM petugas_session")
+    assert username == "verif3" and token not in stored and len(stored) == 64
+    # another process (or replica) that holds only the token resumes the session
+    other = {auth.SESSION_KEY: token}
+    assert auth.check(other, "verifikasi", now=t0 + dt.timedelta(minutes=20)) == user
+    assert auth.session_from_token(token, now=t0 + dt.timedelta(minutes=45)) == user
+    assert auth.session_from_token("not-a-token", now=t0) is None
+    assert auth.session_from_token(None) is None
+
+
+def test_last_use_is_written_at_most_once_a_minute(store, store_sql):
+    user = auth.add_user("verif4", PW, "verifikator")
+    t0 = dt.datetime(2026, 10, 1, 8, 0)
+    token = auth.open_session(user, now=t0)
+
+    def seen() -> dt.datetime:
+        return store_sql(sa.select(tables.petugas_session.c.seen_at))[0][0]
+
+    assert auth.session_from_token(token, now=t0 + dt.timedelta(seconds=30)) == user
+    assert seen() == t0
+    later = t0 + dt.timedelta(seconds=auth.SEEN_EVERY_SECONDS + 1)
+    assert auth.session_from_token(token, now=later) == user
+    assert seen() == later
+    # idle is measured from the last written use
+    assert auth.session_from_token(token, now=later + dt.timedelta(minutes=29)) == user
+    assert auth.session_from_token(
+        token, now=later + dt.timedelta(minutes=29 + auth.IDLE_MINUTES + 1)) is None
+
+
+def test_sign_out_revokes_the_session_on_every_copy(store):
+    user = auth.add_user("verif5", PW, "verifikator")
+    session: dict = {}
+    auth.start_session(session, user)
+    copy = dict(session)  # the same session as seen by another tab or replica
+    auth.sign_out(session)
+    assert auth.session_user(copy) is None and auth.SESSION_KEY not in copy
+    assert auth.revoke_session("unknown-token") is None
+
+
+def test_disable_and_reset_revoke_every_session_of_the_user(store):
+    user = auth.add_user("verif6", PW, "verifikator")
+    keep = auth.add_user("verif7", PW, "verifikator")
+    tokens = [auth.open_session(user) for _ in range(3)]
+    other = auth.open_session(keep)
+    auth.disable_user("verif6")
+    assert [auth.session_from_token(t) for t in tokens] == [None, None, None]
+    # re-enabled by a reset: the old sessions stay revoked
+    auth.reset_password("verif6", PW + "x")
+    assert [auth.session_from_token(t) for t in tokens] == [None, None, None]
+    fresh = auth.open_session(user)
+    auth.reset_password("verif6", PW + "y")
+    assert auth.session_from_token(fresh) is None
+    assert auth.session_from_token(other) == keep
 
 
 @pytest.mark.parametrize(("role", "skpd", "allowed"), [

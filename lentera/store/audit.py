@@ -4,8 +4,10 @@ Each entry's `hash` is sha256 over the canonical JSON of the entry (id, at, acto
 ticket, reason_code, note) followed by the previous entry's hash, so editing or deleting any
 row breaks the chain from that row on; `verify()` finds the first bad id. `record(conn, ...)`
 runs inside the caller's write transaction (`lentera.store.engine.write_transaction()`), so an
-action and its audit entry commit or roll back together; BEGIN IMMEDIATE serialises writers, so
-two entries never share a predecessor. On SQLite and PostgreSQL triggers also refuse UPDATE and
+action and its audit entry commit or roll back together. Appends are serialised on both engines,
+so two entries never share a predecessor or an id, whichever processes write them: on SQLite by
+the writers' turn and BEGIN IMMEDIATE, on PostgreSQL by `pg_advisory_xact_lock(AUDIT_LOCK)`,
+held until the caller's transaction ends. On SQLite and PostgreSQL triggers also refuse UPDATE and
 DELETE (table and triggers: lentera.store.tables, created by lentera.store.migrate).
 """
 
@@ -23,6 +25,7 @@ from lentera.store.tables import audit_log, utc_now
 
 GENESIS = "0" * 64
 VERIFY_BATCH = 5000  # rows read per round trip while walking the chain
+AUDIT_LOCK = 7414223  # pg_advisory_xact_lock key of the audit chain's tail
 
 
 class AuditError(Exception):
@@ -48,6 +51,9 @@ def record(conn: Connection, *, actor: str, role: str, action: str, ticket: str 
     """Append one entry inside the caller's write transaction; returns its id."""
     if not (actor and role and action):
         raise AuditError("actor, role and action are required")
+    if conn.dialect.name == "postgresql":
+        # Also for a caller outside write_transaction: the tail is read and extended by one.
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})")
     last = conn.execute(select(audit_log.c.id, audit_log.c.hash)
                         .order_by(audit_log.c.id.desc()).limit(1)).first()
     entry = {"id": (last.id + 1) if last else 1,

@@ -1,28 +1,33 @@
 """Officials' sign-in: local accounts (argon2id) in the submissions store, roles, lock-out, sessions.
 
 Accounts live in the `petugas_user` table of the submissions store (never in the warehouse).
-A session is a small dict (Streamlit's `st.session_state` in the app, a plain dict in tests)
-holding the user name and two times; `check(session, page_or_action)` re-reads the account from
-the store on EVERY call, so a disabled account, a changed role or an expired session stops the
-next action, not the next sign-in. Optional single sign-on: `st.login` when `[auth]` is in the
+Sessions are server-side records (`petugas_session`): `open_session` returns a random token and
+stores only its sha256, so any process or replica can resume it (`session_from_token`) and a
+sign-out or a disabled account revokes it everywhere. In the app the token sits in the session
+mapping (Streamlit's `st.session_state`, a plain dict in tests) under SESSION_KEY and in the
+officials' cookie; `check(session, page_or_action)` re-reads session and account from the store
+on EVERY call, so a disabled account, a changed role or an expired session stops the next
+action, not the next sign-in. Optional single sign-on: `st.login` when `[auth]` is in the
 Streamlit secrets; the signed-in e-mail must match an enabled local account name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from lentera.core import forms
 from lentera.core.errors import RefusedError
 from lentera.store import audit, engine
-from lentera.store.tables import petugas_user, utc_now
+from lentera.store.tables import petugas_session, petugas_user, utc_now
 
 ROLES = ("admin", "verifikator", "opd", "loket")
 # Which officials' page each role may open (url_path names of app.py).
@@ -36,6 +41,7 @@ MAX_FAILED = 5  # failed sign-ins in a row before the account locks
 LOCK_MINUTES = 15
 SESSION_HOURS = 8  # absolute lifetime of a session
 IDLE_MINUTES = 30  # a session unused this long expires
+SEEN_EVERY_SECONDS = 60  # last use is written at most this often (one write a minute, not a click)
 MIN_PASSWORD = 10
 SESSION_KEY = "_petugas"
 ACCOUNT_ACTOR = "cli"  # accounts are managed from the command line only (lentera.cli)
@@ -143,6 +149,7 @@ def disable_user(username: str) -> None:
                             .values(disabled=True))
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
+        _revoke_all(conn, name, utc_now())
         audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_disable", note=name)
 
 
@@ -157,6 +164,8 @@ def reset_password(username: str, password: str) -> None:
             password_changed_at=utc_now()))
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
+        # A reset after a suspected compromise must also end sessions opened with the old one.
+        _revoke_all(conn, name, utc_now())
         audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_reset", note=name)
 
 
@@ -225,37 +234,90 @@ def lookup(username: str) -> User | None:
 
 # ---------------------------------------------------------------- sessions
 
-def start_session(session: MutableMapping, user: User, *, now: dt.datetime | None = None) -> None:
-    """Mark `session` signed in as `user` (call after `authenticate`)."""
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _revoke_all(conn, username: str, now: dt.datetime) -> None:
+    t = petugas_session
+    conn.execute(update(t).where(t.c.username == username, t.c.revoked_at.is_(None))
+                 .values(revoked_at=now))
+
+
+def open_session(user: User, *, now: dt.datetime | None = None) -> str:
+    """A new server-side session for `user` (call after `authenticate`); its token, never stored."""
     now = now or utc_now()
-    session[SESSION_KEY] = {"username": user.username, "started": now, "seen": now}
+    token = secrets.token_urlsafe(32)
+    t = petugas_session
+    with engine.write_transaction() as conn:
+        # Sessions past the absolute limit can never be used again: no need to keep them.
+        conn.execute(delete(t).where(t.c.started_at < now - dt.timedelta(hours=SESSION_HOURS)))
+        conn.execute(insert(t).values(token_hash=_token_hash(token), username=user.username,
+                                      started_at=now, seen_at=now))
+    return token
+
+
+def session_from_token(token: str | None, *, now: dt.datetime | None = None) -> User | None:
+    """The user of a live session: not revoked, not expired (8 h / 30 min idle), account enabled."""
+    if not isinstance(token, str) or not token:
+        return None
+    now = now or utc_now()
+    t, u, key = petugas_session, petugas_user, _token_hash(token)
+    with engine.read_connection() as conn:
+        row = conn.execute(
+            select(t.c.started_at, t.c.seen_at, t.c.revoked_at, u.c.username, u.c.role,
+                   u.c.kode_skpd, u.c.disabled)
+            .join(u, u.c.username == t.c.username).where(t.c.token_hash == key)).first()
+    if row is None or row.revoked_at is not None or row.disabled:
+        return None
+    if (now - row.started_at > dt.timedelta(hours=SESSION_HOURS)
+            or now - row.seen_at > dt.timedelta(minutes=IDLE_MINUTES)):
+        return None
+    if now - row.seen_at >= dt.timedelta(seconds=SEEN_EVERY_SECONDS):
+        with engine.write_transaction() as conn:
+            conn.execute(update(t).where(t.c.token_hash == key, t.c.seen_at < now)
+                         .values(seen_at=now))
+    return User(row.username, row.role, row.kode_skpd)
+
+
+def revoke_session(token: str | None, *, now: dt.datetime | None = None) -> str | None:
+    """End a session everywhere; the user name it belonged to (None for an unknown token)."""
+    if not isinstance(token, str) or not token:
+        return None
+    t, key = petugas_session, _token_hash(token)
+    with engine.write_transaction() as conn:
+        username = conn.execute(select(t.c.username).where(t.c.token_hash == key)).scalar()
+        conn.execute(update(t).where(t.c.token_hash == key, t.c.revoked_at.is_(None))
+                     .values(revoked_at=now or utc_now()))
+    return username
+
+
+def start_session(session: MutableMapping, user: User, *, now: dt.datetime | None = None) -> None:
+    """Mark `session` signed in as `user` (call after `authenticate`): a new server-side session."""
+    session[SESSION_KEY] = open_session(user, now=now)
+
+
+def session_token(session: MutableMapping) -> str | None:
+    """The server-side session token this session mapping holds (for the officials' cookie)."""
+    token = session.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
 
 
 def sign_out(session: MutableMapping) -> None:
-    """Forget the signed-in user of this session (and log it)."""
-    state = session.pop(SESSION_KEY, None)
-    if state:
-        user = lookup(state["username"])
+    """Revoke this session's server-side record (on every replica) and log it."""
+    token = session.pop(SESSION_KEY, None)
+    username = revoke_session(token) if isinstance(token, str) else None
+    if username:
+        user = lookup(username)
         with engine.write_transaction() as conn:
-            audit.record(conn, actor=state["username"], role=user.role if user else "-",
-                         action="logout")
+            audit.record(conn, actor=username, role=user.role if user else "-", action="logout")
 
 
 def session_user(session: MutableMapping, *, now: dt.datetime | None = None) -> User | None:
-    """The signed-in user re-read from the store, or None (no session, expired, disabled)."""
-    state = session.get(SESSION_KEY)
-    if not state:
-        return None
-    now = now or utc_now()
-    if (now - state["started"] > dt.timedelta(hours=SESSION_HOURS)
-            or now - state["seen"] > dt.timedelta(minutes=IDLE_MINUTES)):
-        session.pop(SESSION_KEY, None)
-        return None
-    user = lookup(state["username"])
+    """The signed-in user re-read from the store, or None (no session, expired, revoked, disabled)."""
+    user = session_from_token(session_token(session), now=now)
     if user is None:
         session.pop(SESSION_KEY, None)
-        return None
-    state["seen"] = now
     return user
 
 

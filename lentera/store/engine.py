@@ -1,10 +1,13 @@
 """The submissions database connection: one engine per URL, SQLite WAL pragmas, the writers' queue.
 
 SQLAlchemy Core over `lentera.core.config.submissions_url()`: SQLite in WAL mode by default, the
-same code on PostgreSQL. `init` creates the engine, runs `lentera.store.migrate` and, once per
-store and process, finishes or removes interrupted photo files (`sweep_orphan_photos`). Every
-write is one short transaction from `write_transaction`; on SQLite it starts with
-`BEGIN IMMEDIATE` so concurrent writers queue instead of failing on a lock upgrade.
+same code on PostgreSQL (psycopg 3; `postgresql://` URLs are read as `postgresql+psycopg://`).
+`init` creates the engine, runs `lentera.store.migrate` (Alembic) and, once per store and
+process, finishes or removes interrupted photo files (`sweep_orphan_photos`). Every write is one
+short transaction from `write_transaction`, and writers take turns on both engines: on SQLite it
+starts with `BEGIN IMMEDIATE` (after the writers' queue), on PostgreSQL with a transaction-scoped
+advisory lock, so every read-then-write in the store (audit chain, rate limit, supports, sign-in
+counters) sees the last committed writer, whichever process or replica it ran in.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 
 from lentera.core import config
 from lentera.store import migrate, photos
@@ -31,14 +34,28 @@ from lentera.store.errors import SubmissionError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK = 7414222  # pg_advisory_xact_lock key: the PostgreSQL writers' turn
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _swept: set[tuple[str, str]] = set()
 
 
-def _new_engine(url: str) -> Engine:
+def normalise_url(url: str | URL) -> URL:
+    """The URL with PostgreSQL read as psycopg 3 (`postgres://`, `postgresql://`, `+psycopg`)."""
     u = make_url(url)
+    if u.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
+        return u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def _new_engine(url: str) -> Engine:
+    u = normalise_url(url)
+    if u.get_backend_name() == "postgresql":
+        # Waiting for the writers' turn must end, like SQLite's busy timeout.
+        options = f"{u.query.get('options', '')} -c lock_timeout={BUSY_TIMEOUT_MS}".strip()
+        return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                             connect_args={"options": options})
     if u.get_backend_name() != "sqlite":
         return create_engine(u, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if u.database and u.database != ":memory:":
@@ -96,10 +113,10 @@ def dispose_all() -> None:
         _engines.clear()
 
 
-def schema_version_of(url: str | None = None) -> int:
-    """The schema version recorded in the store."""
+def schema_revision_of(url: str | None = None) -> str | None:
+    """The Alembic revision the store is at."""
     with init(url).connect() as conn:
-        return migrate.current_version(conn)
+        return migrate.current_revision(conn)
 
 
 # ---------------------------------------------------------------- the writers' queue
@@ -187,9 +204,12 @@ def _writer_turn(eng: Engine) -> Iterator[None]:
 
 @contextlib.contextmanager
 def write_transaction() -> Iterator[Connection]:
-    """A short write transaction on the configured store (BEGIN IMMEDIATE on SQLite)."""
+    """A short write transaction on the configured store, writers one at a time on both engines."""
     eng = current()
     with _writer_turn(eng), eng.execution_options(lentera_write=True).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Released at commit or rollback; READ COMMITTED then shows every earlier writer.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         yield conn
 
 

@@ -25,7 +25,7 @@ from lentera.store.engine import dispose_all as dispose_all
 from lentera.store.engine import init as init
 from lentera.store.engine import read_connection
 from lentera.store.engine import referenced_photo_names as referenced_photo_names
-from lentera.store.engine import schema_version_of as schema_version_of
+from lentera.store.engine import schema_revision_of as schema_revision_of
 from lentera.store.engine import write_transaction as write_transaction
 from lentera.store.errors import SubmissionError as SubmissionError
 from lentera.store.errors import SubmissionNotFoundError as SubmissionNotFoundError

@@ -1,7 +1,9 @@
 """Every table of the submissions database in ONE SQLAlchemy MetaData, with its append-only triggers.
 
 Times are stored as naive UTC (`utc_now`); readers turn them aware with `aware`. The tables are
-created only by `lentera.store.migrate`; no other module creates or alters them.
+created only by the Alembic revisions in lentera/store/alembic/versions (run by
+`lentera.store.migrate`), which also hold the append-only triggers; no other module creates or
+alters them. A change here is a new revision there.
 """
 
 from __future__ import annotations
@@ -25,12 +27,6 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
-
-schema_version = Table(
-    "schema_version", metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", DateTime, nullable=False),
-)
 
 # One row per ticket; `status` mirrors the latest event.
 submission = Table(
@@ -151,37 +147,17 @@ audit_log = Table(
     Index("ix_audit_ticket", "ticket"),
 )
 
-# Triggers that refuse UPDATE and DELETE, per dialect (released migration steps run them as is).
-EVENT_APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER event_no_update BEFORE UPDATE ON event "
-        "BEGIN SELECT RAISE(ABORT, 'event is append-only'); END",
-        "CREATE TRIGGER event_no_delete BEFORE DELETE ON event "
-        "BEGIN SELECT RAISE(ABORT, 'event is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE FUNCTION lentera_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'event is append-only'; END $$",
-        "CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event "
-        "FOR EACH ROW EXECUTE FUNCTION lentera_event_append_only()",
-    ],
-}
-# Idempotent: stores that predate migration 3 may already have them.
-AUDIT_APPEND_ONLY = {
-    "sqlite": [
-        "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-        "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION lentera_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
-        "AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
-        "DROP TRIGGER IF EXISTS audit_append_only ON audit_log",
-        "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION lentera_audit_append_only()",
-    ],
-}
+# Officials' server-side sessions (lentera.store.auth): only a hash of the token is kept.
+petugas_session = Table(
+    "petugas_session", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), ForeignKey("petugas_user.username"), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Index("ix_petugas_session_username", "username"),
+    Index("ix_petugas_session_started", "started_at"),
+)
 
 
 def utc_now() -> dt.datetime:
