@@ -8,7 +8,7 @@ from lentera.core.i18n import t
 from lentera.figures import anggaran as figures
 from lentera.warehouse import anggaran, musrenbang
 from lentera.web import cite, ui, url
-from lentera.web.chart import chart, rows_controls
+from lentera.web.chart import Base, chart, rows_controls
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()
@@ -62,37 +62,54 @@ st.subheader(t("anggaran.h_ringkasan"))
 head = ui.cached(anggaran.ringkasan, tahun=tahun, tahap=tahap, bulan=bulan)
 rows = {r["pos"]: r for r in head.iter_rows(named=True)}
 saldo = anggaran.saldo(head)
+# Both sides of "vs last year" are read at the same stage (pagu_tahun_lalu): named in the caption.
+tahap_lalu = head["tahap_lalu"][0]
+lalu = t("anggaran.pembanding", tahap=figures.nama_tahap(tahap_lalu), tahun=tahun - 1,
+         periode=fmt.month_year(tahun - 1, bulan))
+periode = fmt.month_year(tahun, bulan)
+# Every figure below states (caption) and carries (download name and metadata) its base.
+dasar = Base(figures.dasar(tahun, tahap, bulan), figures.dasar_kode(tahun, tahap, bulan))
+dianggarkan = {"tahap": figures.nama_tahap(tahap), "tahun": tahun}
 cols = st.columns(3)
 for col, pos in zip(cols, ("pendapatan", "belanja"), strict=False):
     r = rows[pos]
     delta = None
     if r["persen"] is not None and r["persen_lalu"] is not None:
         delta = t("anggaran.poin_vs", poin=fmt.number((r["persen"] - r["persen_lalu"]) * 100, 1),
-                  tahun=tahun - 1)
+                  tahap=figures.nama_tahap(tahap_lalu), tahun=tahun - 1)
     col.metric(t(f"anggaran.pos_{pos}"), fmt.rupiah(r["realisasi"]), delta=delta,
                delta_color="off" if pos == "belanja" else "normal", border=True)
     col.caption(t("anggaran.dari_pagu", pagu=fmt.rupiah(r["pagu"]), persen=fmt.percent(r["persen"])))
     if r["persen_lalu"] is not None:
-        col.caption(t("anggaran.tahun_lalu", tahun=tahun - 1, persen=fmt.percent(r["persen_lalu"])))
+        col.caption(t("anggaran.tahun_lalu", pembanding=lalu, persen=fmt.percent(r["persen_lalu"])))
+    else:
+        col.caption(t("anggaran.tanpa_pembanding", tahap=figures.nama_tahap(tahap_lalu),
+                      tahun=tahun - 1))
 netto = saldo["realisasi"]["pembiayaan_netto"]
-cols[2].metric(t("anggaran.pembiayaan_netto"), fmt.rupiah(netto), border=True)
-cols[2].caption(t("anggaran.pagu_dari", pagu=fmt.rupiah(saldo["pagu"]["pembiayaan_netto"])))
+cols[2].metric(t("anggaran.pembiayaan_netto_realisasi", periode=periode), fmt.rupiah(netto),
+               border=True)
+cols[2].caption(t("anggaran.saldo_dianggarkan", **dianggarkan,
+                  jumlah=fmt.rupiah(saldo["pagu"]["pembiayaan_netto"])))
 cols = st.columns(3)
+# Realised cash to date and the budgeted balance of the stage shown, each labelled as such.
 sd = saldo["realisasi"]["surplus_defisit"]
-cols[0].metric(t("anggaran.surplus") if sd >= 0 else t("anggaran.defisit"), fmt.rupiah(abs(sd)),
+cols[0].metric(t("anggaran.surplus_realisasi" if sd >= 0 else "anggaran.defisit_realisasi",
+                 periode=periode), fmt.rupiah(abs(sd)),
                help=t("anggaran.surplus_defisit_help"), border=True)
 sd_pagu = saldo["pagu"]["surplus_defisit"]
-cols[0].caption(t("anggaran.pagu_dari", pagu=(t("anggaran.surplus") if sd_pagu >= 0
-                                               else t("anggaran.defisit")) + " " + fmt.rupiah(abs(sd_pagu))))
+cols[0].caption(t("anggaran.saldo_dianggarkan", **dianggarkan,
+                  jumlah=(t("anggaran.surplus") if sd_pagu >= 0 else t("anggaran.defisit"))
+                  + " " + fmt.rupiah(abs(sd_pagu))))
 region = config.region()
-cols[1].metric(t("anggaran.belanja_per_kapita"),
+cols[1].metric(t("anggaran.belanja_per_kapita_realisasi", periode=periode),
                fmt.rupiah_full(anggaran.per_kapita(rows["belanja"]["realisasi"]), sen=False),
                help=t("anggaran.per_kapita_help", penduduk=fmt.number(region.population_total),
                       sumber=region.population_source), border=True)
-cols[1].caption(t("anggaran.pagu_dari", pagu=fmt.rupiah_full(
+cols[1].caption(t("anggaran.saldo_dianggarkan", **dianggarkan, jumlah=fmt.rupiah_full(
     anggaran.per_kapita(rows["belanja"]["pagu"]), sen=False)))
 with cols[2]:
-    rows_controls(head, name=f"anggaran-ringkasan-{tahun}-{tahap}", key="ringkasan")
+    st.caption(dasar.text)
+    rows_controls(head, name="anggaran_ringkasan", key="ringkasan", base=dasar)
 
 # ---- what the perubahan changed --------------------------------------------------------------
 if info["ada_murni"] and info["ada_perubahan"]:
@@ -101,25 +118,32 @@ if info["ada_murni"] and info["ada_perubahan"]:
         if ubah.filter(pl.col("selisih") != 0).is_empty():
             st.info(t("anggaran.tidak_berubah"))
         else:
-            st.caption(t("anggaran.perubahan_caption"))
+            st.caption(t("anggaran.perubahan_caption", tahun=tahun))
             for dimensi, title, top in (("skpd", "perubahan_skpd", 12), ("jenis", "perubahan_jenis", 30)):
                 part = ubah.filter(pl.col("dimensi") == dimensi).head(top).reverse()
                 fig = figures.perubahan(part, t(f"anggaran.{title}"))
                 chart(fig, ubah.filter(pl.col("dimensi") == dimensi),
-                      name=f"anggaran-perubahan-{dimensi}-{tahun}", key=f"perubahan_{dimensi}")
+                      name=f"anggaran_perubahan-{dimensi}", key=f"perubahan_{dimensi}",
+                      base=Base("", f"{tahun}_murni-vs-perubahan"))
 
 # ---- absorption over the year and laggards ---------------------------------------------------
 st.subheader(t("anggaran.h_serapan"))
 serapan = ui.cached(anggaran.serapan_bulanan)
 merata = anggaran.garis_merata(12)
 fig = figures.serapan_bulanan(serapan, merata, tahun)
+# Every year against its own effective pagu: the caption names each year's stage.
+tahap_per_tahun = ", ".join(f"{figures.nama_tahap(s)} {y}"
+                            for y, s in years.select("tahun", "tahap_efektif").iter_rows())
 chart(fig, serapan.join(merata.rename({"serapan": "serapan_merata"}), on="bulan", how="left"),
-      name="anggaran-serapan-bulanan", key="serapan", caption=t("anggaran.serapan_caption"))
+      name="anggaran_serapan", key="serapan",
+      base=Base(t("anggaran.serapan_caption", tahap_per_tahun=tahap_per_tahun, periode=periode),
+                figures.dasar_kode(f"{tahun_opts[0]}-{tahun}", "efektif", bulan, tahun)))
 
 st.markdown(f"**{t('anggaran.h_tertinggal')}**")
 lag = ui.cached(anggaran.tertinggal, tahun=tahun, bulan=bulan)
 st.caption(t("anggaran.tertinggal_caption", bulan=fmt.month_year(tahun, bulan),
-             min_pagu=fmt.rupiah(anggaran.MIN_PAGU_TERTINGGAL)))
+             min_pagu=fmt.rupiah(anggaran.MIN_PAGU_TERTINGGAL),
+             tahap=figures.nama_tahap(info["tahap_efektif"]), tahun=tahun))
 if serapan.filter((pl.col("tahun") < tahun) & (pl.col("bulan") == bulan)).is_empty():
     st.info(t("anggaran.tertinggal_no_history"))
 elif lag.is_empty():
@@ -127,7 +151,8 @@ elif lag.is_empty():
 else:
     top = lag.head(10).reverse()
     fig = figures.tertinggal(top)
-    chart(fig, lag, name=f"anggaran-tertinggal-{tahun}-{bulan}", key="tertinggal")
+    chart(fig, lag, name="anggaran_tertinggal", key="tertinggal",
+          base=Base("", figures.dasar_kode(tahun, "efektif", bulan)))
     st.dataframe(
         pl.DataFrame({
             t("anggaran.col_skpd"): [s + (" " + t("anggaran.rata_kabupaten") if k else "")
@@ -190,9 +215,9 @@ else:
         st.caption(t("anggaran.daun"))
     fig = figures.rincian_treemap(nodes)
     download = nodes.select("kode", "nama", "tingkat", "pagu", "realisasi", "persen", "porsi")
-    event = chart(fig, download, name=f"anggaran-rincian-{dim}-{tahun}-{tahap}-{path or 'semua'}",
-                  key=f"treemap_{dim}_{path}", on_select="rerun",
-                  caption=t(f"anggaran.rincian_caption_{dim}"))
+    event = chart(fig, download,
+                  name=f"anggaran_rincian-{dim}-{path or 'semua'}", key=f"treemap_{dim}_{path}",
+                  on_select="rerun", caption=t(f"anggaran.rincian_caption_{dim}"), base=dasar)
     points = (event.get("selection") or {}).get("points") or [] if event else []
     picked = next((p.get("customdata") for p in points if p.get("customdata")), None)
     if picked and picked in child_paths:
@@ -218,7 +243,7 @@ if anggaran.kata_cari(q):
     if hits.is_empty():
         st.info(t("anggaran.cari_kosong", q=q, tahun=tahun))
     else:
-        st.caption(t("anggaran.cari_hasil", n=hits.height))
+        st.caption(t("anggaran.cari_hasil", n=hits.height) + " " + dasar.text)
         st.dataframe(
             pl.DataFrame({
                 t("anggaran.col_jenis"): [t(f"anggaran.jenis_hasil_{j}") for j in hits["jenis"]],
@@ -229,7 +254,7 @@ if anggaran.kata_cari(q):
                 t("anggaran.col_persen"): _pct_col(hits, "persen"),
             }),
             hide_index=True, width="stretch", key="cari_tabel")
-        rows_controls(hits.drop("dim", "path"), name=f"anggaran-cari-{tahun}", key="cari")
+        rows_controls(hits.drop("dim", "path"), name="anggaran_cari", key="cari", base=dasar)
         st.caption(t("anggaran.cari_buka"))
         for i, h in enumerate(hits.head(8).iter_rows(named=True)):
             st.button(f"{t('anggaran.jenis_hasil_' + h['jenis'])}: {h['nama']}", key=f"cari_buka_{i}",
@@ -241,19 +266,20 @@ st.subheader(t("anggaran.h_jenis"))
 jenis = ui.cached(anggaran.belanja_per_jenis, tahun=tahun, tahap=tahap)
 jenis_lbl = [t(f"anggaran.jenis_{k}") for k in jenis["kategori"]]
 fig = figures.pagu_realisasi(jenis, jenis_lbl)
-chart(fig, jenis, name=f"anggaran-belanja-jenis-{tahun}-{tahap}", key="jenis")
+chart(fig, jenis, name="anggaran_belanja-jenis", key="jenis", base=dasar)
 
 st.subheader(t("anggaran.h_urusan"))
 urusan = ui.cached(anggaran.belanja_per_urusan, tahun=tahun, tahap=tahap)
 fig = figures.belanja_per_urusan(urusan)
-chart(fig, urusan, name=f"anggaran-belanja-urusan-{tahun}-{tahap}", key="urusan",
-      caption=t("anggaran.urusan_caption"))
+chart(fig, urusan, name="anggaran_belanja-urusan", key="urusan",
+      caption=t("anggaran.urusan_caption"), base=dasar)
 
 # ---- pendapatan ------------------------------------------------------------------------------
 st.subheader(t("anggaran.h_pendapatan"))
 pend = ui.cached(anggaran.pendapatan, tahun=tahun, tahap=tahap)
 dep = anggaran.ketergantungan(pend)
 st.metric(t("anggaran.ketergantungan"), fmt.percent(dep), help=t("anggaran.ketergantungan_help"))
+st.caption(dasar.text)
 for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
     part = pend.filter(pl.col("bagian") == bagian)
     if part.is_empty():
@@ -262,7 +288,7 @@ for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
         part, part["nama"].to_list(), title=t(f"anggaran.pendapatan_{bagian}"), base_height=160,
         realisasi_hover=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
                          zip(part["realisasi"].to_list(), part["persen"].to_list(), strict=True)])
-    chart(fig, part, name=f"anggaran-pendapatan-{bagian}-{tahun}-{tahap}", key=f"pendapatan_{bagian}")
+    chart(fig, part, name=f"anggaran_pendapatan-{bagian}", key=f"pendapatan_{bagian}", base=dasar)
 
 # ---- glossary --------------------------------------------------------------------------------
 with st.expander(t("anggaran.h_glosarium"), icon=":material/menu_book:"):

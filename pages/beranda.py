@@ -1,4 +1,4 @@
-"""Beranda: one calm screen of headline figures, each with its freshness and a link to its page."""
+"""Beranda: one calm screen of headline figures, each with its base, its date and a link to its page."""
 
 import streamlit as st
 
@@ -15,7 +15,8 @@ with st.container(horizontal=True):
     st.page_link("pages/lapor.py", label=t("beranda.link_lapor"), icon=":material/edit_note:")
     st.page_link("pages/lacak.py", label=t("beranda.link_lacak"), icon=":material/search:")
 
-# Budget: the latest year, against the revised pagu when an APBD perubahan exists.
+# Budget: the latest year at the stage in force (the effective view), compared with last year's
+# effective view at the same month.
 anggaran = ui.cached(beranda.ringkasan_anggaran)
 with st.container(border=True):
     if anggaran.is_empty():
@@ -24,12 +25,17 @@ with st.container(border=True):
     else:
         a = anggaran.row(0, named=True)
         st.subheader(t("beranda.anggaran_heading", tahun=a["tahun"]))
+        delta = None
+        if a["serapan_belanja"] is not None and a["serapan_belanja_lalu"] is not None:
+            delta = t("beranda.poin_vs", tahap=t(f"beranda.tahap_{a['tahap_lalu']}"),
+                      tahun=a["tahun"] - 1,
+                      poin=fmt.number((a["serapan_belanja"] - a["serapan_belanja_lalu"]) * 100, 1))
         with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.pagu_belanja"), fmt.rupiah(a["pagu_belanja"]), width="content")
             st.metric(t("beranda.realisasi_belanja"), fmt.rupiah(a["realisasi_belanja"]),
                       width="content")
             st.metric(t("beranda.serapan_belanja"), fmt.percent(a["serapan_belanja"]),
-                      width="content")
+                      delta=delta, delta_color="off", width="content")
         with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.target_pendapatan"), fmt.rupiah(a["pagu_pendapatan"]),
                       width="content")
@@ -37,40 +43,71 @@ with st.container(border=True):
                       width="content")
             st.metric(t("beranda.capaian_pendapatan"), fmt.percent(a["capaian_pendapatan"]),
                       width="content")
-        when = (ui.freshness(year=a["tahun"], month=a["bulan_terakhir"])
-                if a["bulan_terakhir"] else t("beranda.no_realisasi"))
         tahap = t(f"beranda.tahap_{a['tahap']}")
-        st.caption(f"{tahap} · {when}")
+        if a["bulan_terakhir"]:
+            when = ui.freshness(year=a["tahun"], month=a["bulan_terakhir"])
+            st.caption(t("beranda.anggaran_dasar", tahap=tahap, tahun=a["tahun"],
+                         periode=fmt.month_year(a["tahun"], a["bulan_terakhir"]), kapan=when))
+            if delta is not None:
+                st.caption(t("beranda.anggaran_pembanding",
+                             tahap=t(f"beranda.tahap_{a['tahap_lalu']}"), tahun=a["tahun"] - 1,
+                             periode=fmt.month_year(a["tahun"] - 1, a["bulan_terakhir"]),
+                             persen=fmt.percent(a["serapan_belanja_lalu"])))
+        else:
+            st.caption(f"{tahap} {a['tahun']} · {t('beranda.no_realisasi')}")
     st.page_link("pages/anggaran.py", label=t("beranda.link_anggaran"),
                  icon=":material/arrow_forward:")
 
-# Complaints: counts by status and the on-time share of closed cases.
-pengaduan = ui.cached(beranda.pengaduan_per_status)
+# Complaints: a flow (received in the year, and what became of those same complaints by as_of)
+# beside a stock (the backlog open on as_of, whatever year it arrived); each labelled.
+pengaduan = ui.cached(beranda.pengaduan_tahun, live=pengaduan_q.live_version())
 with st.container(border=True):
-    if pengaduan.is_empty():
+    if pengaduan.is_empty() or not pengaduan["diterima"][0] and not pengaduan["tunggakan"][0]:
         st.subheader(t("pages.pengaduan"))
         st.info(t("common.no_data"))
     else:
-        st.subheader(t("beranda.pengaduan_heading", tahun=pengaduan["tahun"][0]))
-        st.metric(t("beranda.pengaduan_total"), fmt.number(pengaduan["jumlah"].sum()))
-        st.markdown("\n".join(
-            "- " + t("beranda.pengaduan_status_line", status=t(f"common.status_{s}"),
-                     jumlah=fmt.number(n))
-            for s, n in pengaduan.select("status", "jumlah").iter_rows()
-        ))
-        # the on-time share of closed complaints, from the SLA engine (same as the Pengaduan page)
-        sla = ui.cached(pengaduan_q.ringkasan, tahun=int(pengaduan["tahun"][0]),
-                        live=pengaduan_q.live_version())
-        if sla.get("dinilai"):
-            st.metric(t("beranda.pengaduan_tepat_waktu"), fmt.percent(sla["persen_tepat_waktu"]),
-                      help=t("beranda.pengaduan_tepat_waktu_help", n=fmt.number(sla["dinilai"])))
-        st.caption(ui.freshness(pengaduan["terakhir"][0]))
+        p = pengaduan.row(0, named=True)
+        per = fmt.date(p["as_of"])
+        st.subheader(t("beranda.pengaduan_heading", tahun=p["tahun"]))
+        with st.container(horizontal=True, gap="medium"):
+            st.metric(t("beranda.pengaduan_total"), fmt.number(p["diterima"]), width="content")
+            st.metric(t("beranda.pengaduan_selesai"), fmt.number(p["selesai"]), width="content")
+            st.metric(t("beranda.pengaduan_berakhir"), fmt.number(p["berakhir"]), width="content")
+            st.metric(t("beranda.pengaduan_terbuka"), fmt.number(p["masih_terbuka"]),
+                      width="content")
+        st.caption(t("beranda.pengaduan_dasar", tahun=p["tahun"], per=per))
+        # The live-report rule of the Pengaduan page: counted when received by as_of, stamped.
+        stamp = pengaduan_q.live_stamp(p["as_of"])
+        if stamp["dihitung"] or stamp["sesudah"]:
+            st.caption(t("beranda.pengaduan_langsung", n=fmt.number(stamp["dihitung"]), per=per,
+                         sesudah=fmt.number(stamp["sesudah"])))
+        status = ui.cached(beranda.pengaduan_per_status, live=pengaduan_q.live_version())
+        with st.expander(t("beranda.pengaduan_status_judul")):
+            st.markdown("\n".join(
+                "- " + t("beranda.pengaduan_status_line", status=t(f"common.status_{s}"),
+                         jumlah=fmt.number(n))
+                for s, n in status.select("status", "jumlah").iter_rows()
+            ))
+        with st.container(horizontal=True, gap="medium"):
+            if p["dinilai"]:
+                st.metric(t("beranda.pengaduan_tepat_waktu"), fmt.percent(p["persen_tepat_waktu"]),
+                          help=t("beranda.pengaduan_tepat_waktu_help", n=fmt.number(p["dinilai"])),
+                          width="content")
+                st.metric(t("beranda.pengaduan_tepat_waktu_kotor"),
+                          fmt.percent(p["persen_tepat_waktu_kotor"]),
+                          help=t("beranda.pengaduan_tepat_waktu_kotor_help"), width="content")
+            st.metric(t("beranda.tunggakan", per=per), fmt.number(p["tunggakan"]),
+                      help=t("beranda.tunggakan_help"), width="content")
+        st.caption(t("beranda.tunggakan_dasar", per=per, lama=fmt.number(p["tunggakan_lama"]),
+                     tahun=p["tahun"], lewat=fmt.number(p["tunggakan_lewat"])))
+        st.caption(ui.freshness(p["terakhir"]))
     st.page_link("pages/pengaduan.py", label=t("beranda.link_pengaduan"),
                  icon=":material/arrow_forward:")
 
+# Permits: applications received in the year and what became of those same applications.
 perizinan = ui.cached(beranda.perizinan_tahun)
 with st.container(border=True):
-    if perizinan.is_empty():
+    if perizinan.is_empty() or not perizinan["masuk"][0]:
         st.subheader(t("pages.perizinan"))
         st.info(t("common.no_data"))
     else:
@@ -78,7 +115,11 @@ with st.container(border=True):
         st.subheader(t("beranda.perizinan_heading", tahun=z["tahun"]))
         with st.container(horizontal=True, gap="medium"):
             st.metric(t("beranda.perizinan_masuk"), fmt.number(z["masuk"]), width="content")
-            st.metric(t("beranda.perizinan_selesai"), fmt.number(z["selesai"]), width="content")
+            st.metric(t("beranda.perizinan_terbit"), fmt.number(z["terbit"]), width="content")
+            st.metric(t("beranda.perizinan_ditolak"), fmt.number(z["ditolak"]), width="content")
+            st.metric(t("beranda.perizinan_diproses"), fmt.number(z["diproses"]),
+                      width="content")
+        st.caption(t("beranda.perizinan_dasar", tahun=z["tahun"], per=fmt.date(z["as_of"])))
         st.caption(ui.freshness(z["terakhir"]))
     st.page_link("pages/perizinan.py", label=t("beranda.link_perizinan"),
                  icon=":material/arrow_forward:")

@@ -336,3 +336,96 @@ def test_funded_sub_kegiatan_links_to_its_proposals(warehouse_env):
     shown = musrenbang.proposals_for_sub_kegiatan(row["sub"], row["tahun"]).height
     assert shown >= 1
     assert fmt.number(shown, lang="id") in links[0].proto.label
+
+
+def _stage_absorption(wh, tahun: int, tahap: str, bulan: int, prefix: str = "5.%") -> float | None:
+    pagu = _sum(wh, "SELECT sum(pagu) FROM anggaran WHERE tahun = $t AND tahap = $s "
+                    "AND kode_rekening LIKE $k", t=tahun, s=tahap, k=prefix)
+    real = _sum(wh, "SELECT sum(realisasi) FROM realisasi WHERE tahun = $t AND bulan <= $b "
+                    "AND kode_rekening LIKE $k", t=tahun, b=bulan, k=prefix)
+    return float(real) / float(pagu) if pagu else None
+
+
+def test_page_murni_compares_with_last_years_murni(warehouse_env, wh):
+    """"+x points vs last year" in the murni view is murni against last year's murni, and says so."""
+    from lentera.core.i18n import t
+    from lentera.figures import anggaran as figures
+
+    tahun, _, bulan = _latest(wh)
+    now = _stage_absorption(wh, tahun, "murni", bulan)
+    before = _stage_absorption(wh, tahun - 1, "murni", bulan)
+    assert now is not None and before is not None, "the fixture has murni in both years"
+    at = _page(warehouse_env, tahap="murni")
+    if at.segmented_control(key="anggaran.tahap").value != "murni":
+        at = at.segmented_control(key="anggaran.tahap").set_value("murni").run()
+    assert not at.exception
+    belanja = next(m for m in at.metric if m.label == "Belanja")
+    assert belanja.proto.delta == t("anggaran.poin_vs", lang="id",
+                                    poin=fmt.number((now - before) * 100, 1, lang="id"),
+                                    tahap=figures.nama_tahap("murni"), tahun=tahun - 1)
+    captions = " ".join(c.value for c in at.caption)
+    assert t("anggaran.tahun_lalu", lang="id", persen=fmt.percent(before, lang="id"),
+             pembanding=t("anggaran.pembanding", lang="id", tahap="APBD murni", tahun=tahun - 1,
+                          periode=fmt.month_year(tahun - 1, bulan, lang="id"))) in captions
+    # the perubahan view: perubahan against last year's perubahan
+    at = at.segmented_control(key="anggaran.tahap").set_value("perubahan").run()
+    p_now = _stage_absorption(wh, tahun, "perubahan", bulan)
+    p_before = _stage_absorption(wh, tahun - 1, "perubahan", bulan)
+    belanja = next(m for m in at.metric if m.label == "Belanja")
+    assert belanja.proto.delta == t("anggaran.poin_vs", lang="id",
+                                    poin=fmt.number((p_now - p_before) * 100, 1, lang="id"),
+                                    tahap="APBD perubahan", tahun=tahun - 1)
+
+
+def test_page_surplus_is_labelled_realised_beside_budgeted(warehouse_env, wh):
+    from lentera.core.i18n import t
+
+    tahun, tahap, bulan = _latest(wh)
+    at = _page(warehouse_env)
+    assert not at.exception
+
+    def total(table: str, col: str, prefix: str, extra: str = "") -> float:
+        return float(_sum(wh, f"SELECT sum({col}) FROM {table} WHERE tahun = $t "  # noqa: S608
+                              f"AND kode_rekening LIKE $k {extra}", t=tahun, k=prefix,
+                          **({"s": tahap} if "$s" in extra else {"b": bulan})))
+
+    real = (total("realisasi", "realisasi", "4.%", "AND bulan <= $b")
+            - total("realisasi", "realisasi", "5.%", "AND bulan <= $b"))
+    pagu = (total("anggaran", "pagu", "4.%", "AND tahap = $s")
+            - total("anggaran", "pagu", "5.%", "AND tahap = $s"))
+    periode = fmt.month_year(tahun, bulan, lang="id")
+    key = "anggaran.surplus_realisasi" if real >= 0 else "anggaran.defisit_realisasi"
+    metric = next(m for m in at.metric if m.label == t(key, lang="id", periode=periode))
+    assert metric.value == fmt.rupiah(abs(real), lang="id")
+    budgeted = t("anggaran.saldo_dianggarkan", lang="id", tahap="APBD " + tahap, tahun=tahun,
+                 jumlah=t("anggaran.surplus" if pagu >= 0 else "anggaran.defisit", lang="id")
+                 + " " + fmt.rupiah(abs(pagu), lang="id"))
+    assert budgeted in [c.value for c in at.caption]
+
+
+def test_page_downloads_and_captions_carry_stage_year_and_month(warehouse_env, wh, monkeypatch):
+    from lentera.figures import anggaran as figures
+    from lentera.web import chart as chart_mod
+
+    names: list[str] = []
+    real_file_name = chart_mod.file_name
+
+    def recording(*args, **kwargs):
+        names.append(real_file_name(*args, **kwargs))
+        return names[-1]
+
+    monkeypatch.setattr(chart_mod, "file_name", recording)
+    tahun, tahap, bulan = _latest(wh)
+    at = _page(warehouse_env)
+    assert not at.exception
+    assert names, "the page offers downloads"
+    for name in names:
+        assert name.startswith("lentera_anggaran-"), name
+        assert str(tahun) in name and any(s in name for s in ("murni", "perubahan", "efektif")), name
+    month = f"per-{tahun}-{bulan:02d}"
+    assert any(n.startswith(f"lentera_anggaran-ringkasan_{tahun}-{tahap}-{month}_") for n in names)
+    assert any(n.startswith("lentera_anggaran-serapan_") and f"efektif-{month}" in n for n in names)
+    dasar = figures.dasar(tahun, tahap, bulan)
+    assert "APBD " + tahap in dasar and str(tahun) in dasar
+    assert fmt.month_year(tahun, bulan, lang="id") in dasar
+    assert sum(dasar in c.value for c in at.caption) >= 4

@@ -1,14 +1,12 @@
-"""AppTest: every page renders in both languages with and without a warehouse; Beranda's figures
-equal an independent computation over the fixture warehouse; the cache follows a rebuilt file."""
+"""AppTest: every page renders in both languages with and without a warehouse (Beranda's figures
+and the cache after a rebuild are in test_beranda.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -104,117 +102,7 @@ def test_language_switch_follows_url_and_sidebar(warehouse_env):
     assert texts(at.title)[0] == t("pages.anggaran", lang="id")
 
 
-# --- Beranda figures against an independent computation -------------------------------------
-
-
-def expected_beranda(db: str) -> dict:
-    """Beranda's figures recomputed in Polars from whole tables (no shared SQL with the app)."""
-    with duckdb.connect(db, read_only=True) as con:
-        ang = con.sql("SELECT tahun, tahap, kode_rekening, pagu FROM anggaran").pl()
-        real = con.sql("SELECT tahun, bulan, kode_rekening, realisasi FROM realisasi").pl()
-        peng = con.sql("SELECT tanggal_masuk, status FROM pengaduan").pl()
-        izin = con.sql("SELECT tanggal_permohonan, tanggal_selesai, status FROM perizinan").pl()
-        usul = con.sql("SELECT tahun_rkpd, status, perkiraan_biaya FROM usulan").pl()
-
-    year = ang["tahun"].max()
-    ang_y = ang.filter(pl.col("tahun") == year)
-    tahap = "perubahan" if (ang_y["tahap"] == "perubahan").any() else "murni"
-    ang_y = ang_y.filter(pl.col("tahap").fill_null("murni") == tahap)
-    real_y = real.filter(pl.col("tahun") == year)
-
-    def total(frame: pl.DataFrame, column: str, prefix: str) -> float:
-        return float(frame.filter(pl.col("kode_rekening").str.starts_with(prefix))[column]
-                     .cast(pl.Float64).sum())
-
-    out = {
-        "tahun": year, "tahap": tahap,
-        "pagu_belanja": total(ang_y, "pagu", "5."),
-        "realisasi_belanja": total(real_y, "realisasi", "5."),
-        "pagu_pendapatan": total(ang_y, "pagu", "4."),
-        "realisasi_pendapatan": total(real_y, "realisasi", "4."),
-        "bulan_terakhir": real_y["bulan"].max(),
-    }
-    p_year = peng["tanggal_masuk"].dt.year().max()
-    out["pengaduan_tahun"] = p_year
-    out["pengaduan_status"] = dict(
-        peng.filter(pl.col("tanggal_masuk").dt.year() == p_year)["status"].value_counts().iter_rows()
-    )
-    z_year = izin["tanggal_permohonan"].dt.year().max()
-    out["perizinan_masuk"] = izin.filter(pl.col("tanggal_permohonan").dt.year() == z_year).height
-    out["perizinan_selesai"] = izin.filter(
-        (pl.col("status") == "selesai") & (pl.col("tanggal_selesai").dt.year() == z_year)).height
-    u_year = usul["tahun_rkpd"].max()
-    u = usul.filter(pl.col("tahun_rkpd") == u_year)
-    out.update(usulan_tahun=u_year, usulan_jumlah=u.height,
-               usulan_rkpd=u.filter(pl.col("status") == "masuk_rkpd").height,
-               usulan_biaya=float(u["perkiraan_biaya"].cast(pl.Float64).sum()))
-    return out
-
-
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_beranda_figures_equal_independent_sql(warehouse_env, lang):
-    exp = expected_beranda(str(warehouse_env.db))
-    assert exp["pagu_belanja"] > 0 and sum(exp["pengaduan_status"].values()) > 0
-    at = run_app(DEFAULT_PAGE, lang)
-    metrics = {m.label: m.value for m in at.metric}
-
-    def shown(key: str) -> str:
-        return metrics[t(f"beranda.{key}", lang=lang)]
-
-    assert shown("pagu_belanja") == fmt.rupiah(exp["pagu_belanja"], lang=lang)
-    assert shown("realisasi_belanja") == fmt.rupiah(exp["realisasi_belanja"], lang=lang)
-    assert shown("serapan_belanja") == fmt.percent(
-        exp["realisasi_belanja"] / exp["pagu_belanja"], lang=lang)
-    assert shown("target_pendapatan") == fmt.rupiah(exp["pagu_pendapatan"], lang=lang)
-    assert shown("realisasi_pendapatan") == fmt.rupiah(exp["realisasi_pendapatan"], lang=lang)
-    assert shown("pengaduan_total") == fmt.number(sum(exp["pengaduan_status"].values()), lang=lang)
-    assert shown("perizinan_masuk") == fmt.number(exp["perizinan_masuk"], lang=lang)
-    assert shown("perizinan_selesai") == fmt.number(exp["perizinan_selesai"], lang=lang)
-    assert shown("usulan_jumlah") == fmt.number(exp["usulan_jumlah"], lang=lang)
-    assert shown("usulan_masuk_rkpd") == fmt.number(exp["usulan_rkpd"], lang=lang)
-    assert shown("usulan_biaya") == fmt.rupiah(exp["usulan_biaya"], lang=lang)
-    # the on-time share is the Pengaduan page's own figure for that year (tested there by SQL)
-    from lentera.warehouse import pengaduan
-    sla = pengaduan.ringkasan(tahun=exp["pengaduan_tahun"])
-    assert sla["dinilai"] > 0
-    assert shown("pengaduan_tepat_waktu") == fmt.percent(sla["persen_tepat_waktu"], lang=lang)
-
-    subheaders = texts(at.subheader)
-    assert t("beranda.anggaran_heading", lang=lang, tahun=exp["tahun"]) in subheaders
-    assert t("beranda.pengaduan_heading", lang=lang, tahun=exp["pengaduan_tahun"]) in subheaders
-    assert t("beranda.usulan_heading", lang=lang, tahun=exp["usulan_tahun"]) in subheaders
-    freshness = t("common.as_of_month_end", lang=lang,
-                  period=fmt.month_year(exp["tahun"], exp["bulan_terakhir"], lang=lang))
-    assert any(freshness in c for c in texts(at.caption))
-    status_text = "\n".join(texts(at.markdown))
-    for status, n in exp["pengaduan_status"].items():
-        line = t("beranda.pengaduan_status_line", lang=lang,
-                 status=t(f"common.status_{status}", lang=lang), jumlah=fmt.number(n, lang=lang))
-        assert line in status_text
-    links = {link.label for link in at.get("page_link")}
-    assert t("beranda.link_anggaran", lang=lang) in links
-
-
-def test_rebuilt_warehouse_invalidates_the_cache(fixture_warehouse, tmp_path, monkeypatch):
-    """Swap a changed warehouse into place (as etl.load does): Beranda shows the new count."""
-    served = tmp_path / "warehouse.duckdb"
-    shutil.copy(fixture_warehouse.db, served)
-    monkeypatch.setenv("LENTERA_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("LENTERA_WAREHOUSE", str(served))
-    label = t("beranda.pengaduan_total", lang="id")
-    before = {m.label: m.value for m in run_app(DEFAULT_PAGE, "id").metric}[label]
-
-    building = tmp_path / "warehouse.duckdb.building"
-    shutil.copy(fixture_warehouse.db, building)
-    with duckdb.connect(str(building)) as con:
-        con.execute("DELETE FROM pengaduan WHERE status = 'selesai'")
-        con.execute("UPDATE meta SET value = 'test-rebuilt' WHERE key = 'data_version'")
-    # Read the expectation before the swap: the app may still hold the old file open.
-    after_expected = expected_beranda(str(building))["pengaduan_status"]
-    os.replace(building, served)
-    after = {m.label: m.value for m in run_app(DEFAULT_PAGE, "id").metric}[label]
-    assert after == fmt.number(sum(after_expected.values()), lang="id")
-    assert after != before
+# Beranda's figures against an independent computation, and the cache after a rebuild: test_beranda.py.
 
 
 # --- URL helpers -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from lentera.warehouse import anggaran, measures, musrenbang, semantic
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "lentera" / "warehouse" / "sql"
-BUDGET_MEASURES = ("tahap_efektif", "pagu_baris", "pagu_efektif", "perubahan_pagu",
+BUDGET_MEASURES = ("tahap_efektif", "pagu_baris", "pagu_efektif", "pagu_tahun_lalu", "perubahan_pagu",
                    "realisasi_kumulatif", "serapan", "uang_sub_kegiatan", "tahap_usulan")
 
 
@@ -112,3 +112,42 @@ def test_no_budget_query_divides_by_itself(path):
 def test_no_stage_choice_in_python(module):
     text = (ROOT / "lentera" / "warehouse" / f"{module}.py").read_text(encoding="utf-8")
     assert "'perubahan'" not in text and "bool_or" not in text
+
+
+def _own_absorption(con, tahun: int, tahap: str, bulan: int) -> float | None:
+    """Belanja absorption with the test's own SQL: realisasi to `bulan` ÷ the stage's pagu."""
+    pagu = con.sql("SELECT sum(pagu) FROM anggaran WHERE tahun = $t AND coalesce(tahap, 'murni') "
+                   "= $s AND kode_rekening LIKE '5.%'", params={"t": tahun, "s": tahap}
+                   ).fetchall()[0][0]
+    real = con.sql("SELECT sum(realisasi) FROM realisasi WHERE tahun = $t AND bulan <= $b "
+                   "AND kode_rekening LIKE '5.%'", params={"t": tahun, "b": bulan}).fetchall()[0][0]
+    return float(real or 0) / float(pagu) if pagu else None
+
+
+@pytest.mark.parametrize("tahap,tahap_lalu", [
+    ("murni", "murni"),          # murni compares with last year's murni
+    ("perubahan", "perubahan"),  # 2025 has no perubahan: no comparison at all
+    ("efektif", "murni"),        # 2026 in force = perubahan; 2025 in force = murni
+])
+def test_last_year_is_read_at_the_same_stage(crafted_env, crafted_path, tahap, tahap_lalu):
+    import duckdb
+
+    head = anggaran.ringkasan(2026, tahap, 12).filter(pl.col("pos") == "belanja").row(0, named=True)
+    assert head["tahap"] == ("perubahan" if tahap == "efektif" else tahap)
+    assert head["tahap_lalu"] == tahap_lalu
+    with duckdb.connect(str(crafted_path), read_only=True) as con:
+        now = _own_absorption(con, 2026, head["tahap"], 12)
+        before = _own_absorption(con, 2025, tahap_lalu, 12)
+    assert head["persen"] == pytest.approx(now)
+    if before is None:
+        assert head["pagu_lalu"] is None and head["persen_lalu"] is None
+    else:
+        assert head["persen_lalu"] == pytest.approx(before)
+        assert (head["persen"] - head["persen_lalu"]) * 100 == pytest.approx((now - before) * 100)
+
+
+def test_comparable_budget_measure_is_documented():
+    m = {m.name: m for m in measures.all_measures()}["pagu_tahun_lalu"]
+    for lang in ("id", "en"):
+        text = m.get("definition", lang)
+        assert "murni" in text and "perubahan" in text, lang

@@ -10,6 +10,22 @@ from lentera.core.i18n import t
 from lentera.figures.export import PALETTE
 
 
+def nama_tahap(tahap: str) -> str:
+    """The stage as a caption names it: "APBD murni", "APBD perubahan"."""
+    return t(f"anggaran.nama_tahap_{tahap}")
+
+
+def dasar(tahun: int, tahap: str, bulan: int) -> str:
+    """The base of a budget figure for its caption: stage, year and the months of realisasi."""
+    return t("anggaran.dasar", tahap=nama_tahap(tahap), tahun=tahun,
+             periode=fmt.month_year(int(tahun), int(bulan)))
+
+
+def dasar_kode(tahun: int | str, tahap: str, bulan: int, tahun_bulan: int | None = None) -> str:
+    """The base as a download's name carries it: <tahun>_<tahap>_per-<YYYY>-<MM>."""
+    return f"{tahun}_{tahap}_per-{tahun_bulan or tahun}-{int(bulan):02d}"
+
+
 def _rupiah(frame: pl.DataFrame, col: str) -> list[str]:
     return [fmt.rupiah(v) for v in frame[col].to_list()]
 

@@ -2,7 +2,8 @@
 
 Every function takes plain parameters and returns a Polars frame (queries in
 `lentera/warehouse/sql/anggaran_*.sql` over the semantic layer's budget measures: tahap_efektif,
-pagu_baris, pagu_efektif, realisasi_kumulatif, serapan; values always as `$parameters`).
+pagu_baris, pagu_efektif, pagu_tahun_lalu, realisasi_kumulatif, serapan; values always as
+`$parameters`).
 Account codes are the ETL's normalised fixed-width codes (`5.1.01.01.01.0001`), so the levels
 are prefixes: akun 1, kelompok 3, jenis 6, objek 9, rincian 12 characters.
 """
@@ -48,7 +49,9 @@ def tahun_anggaran() -> pl.DataFrame:
 
 def ringkasan(tahun: int, tahap: str, bulan: int) -> pl.DataFrame:
     """Headline rows (pendapatan, belanja, penerimaan/pengeluaran pembiayaan): pagu, realisasi to
-    `bulan`, persen, and the same month of the previous year (pagu_lalu, realisasi_lalu)."""
+    `bulan`, persen, and the same month of the previous year at the same stage (pagu_lalu,
+    realisasi_lalu, persen_lalu; tahap and tahap_lalu name both sides). `tahap` is murni,
+    perubahan or efektif (the stage in force each year)."""
     return db.named("anggaran_ringkasan", {"tahun": int(tahun), "tahap": tahap, "bulan": int(bulan)})
 
 

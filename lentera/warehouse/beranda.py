@@ -1,43 +1,20 @@
 """Headline figures for Beranda and the provenance table for Tentang (Polars frames, no Streamlit).
 
-Every function takes an optional year (None = the latest year in that dataset, so sample data
-generated for any date shows its own "this year") and returns a small frame; a dataset that was
-not loaded gives an empty frame with the same columns, never an error.
+Every function takes an optional year and returns a small frame; a dataset that was not loaded
+gives an empty frame with the same columns, never an error. The budget's year defaults to the
+latest budget year; complaints and permits are read on their data's date (as_of) and their year
+defaults to the year of that date. Complaint and permit figures are named queries over the sla
+section's macros (pengaduan_kasus, perizinan_kasus): flows are the year's received cases and what
+became of those same cases by as_of; the backlog is a stock on as_of, whatever year it arrived.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from lentera.warehouse import db
-
-_PENGADUAN_PER_STATUS = """
-WITH th AS (
-    SELECT coalesce(CAST($tahun AS INTEGER), max(year(tanggal_masuk))) AS tahun FROM pengaduan
-)
-SELECT th.tahun, p.status, count(*) AS jumlah,
-       max(max(p.tanggal_masuk)) OVER () AS terakhir
-FROM pengaduan p, th
-WHERE year(p.tanggal_masuk) = th.tahun
-GROUP BY th.tahun, p.status
-ORDER BY jumlah DESC, p.status
-"""
-
-_PERIZINAN_TAHUN = """
-WITH th AS (
-    SELECT coalesce(CAST($tahun AS INTEGER), max(year(tanggal_permohonan))) AS tahun
-    FROM perizinan
-)
-SELECT th.tahun,
-       count(*) FILTER (WHERE year(p.tanggal_permohonan) = th.tahun) AS masuk,
-       count(*) FILTER (WHERE p.status = 'selesai' AND year(p.tanggal_selesai) = th.tahun)
-           AS selesai,
-       max(p.tanggal_permohonan) FILTER (WHERE year(p.tanggal_permohonan) = th.tahun)
-           AS terakhir
-FROM perizinan p, th
-WHERE th.tahun IS NOT NULL
-GROUP BY th.tahun
-"""
+from lentera.warehouse import db, pengaduan, perizinan
 
 _USULAN_TAHUN_RENCANA = """
 WITH th AS (
@@ -74,13 +51,20 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "tahun": pl.Int32, "tahap": pl.String, "pagu_belanja": _RUPIAH,
         "realisasi_belanja": _RUPIAH, "serapan_belanja": pl.Float64,
         "pagu_pendapatan": _RUPIAH, "realisasi_pendapatan": _RUPIAH,
-        "capaian_pendapatan": pl.Float64, "bulan_terakhir": pl.Int32,
+        "capaian_pendapatan": pl.Float64, "bulan_terakhir": pl.Int32, "tahap_lalu": pl.String,
+        "serapan_belanja_lalu": pl.Float64,
     },
-    "pengaduan_per_status": {
-        "tahun": pl.Int64, "status": pl.String, "jumlah": pl.Int64, "terakhir": pl.Datetime,
+    "pengaduan_tahun": {
+        "tahun": pl.Int64, "as_of": pl.Date, "diterima": pl.Int64, "selesai": pl.Int64,
+        "berakhir": pl.Int64, "masih_terbuka": pl.Int64, "dinilai": pl.Int64,
+        "persen_tepat_waktu": pl.Float64, "persen_tepat_waktu_kotor": pl.Float64,
+        "langsung": pl.Int64, "terakhir": pl.Datetime, "tunggakan": pl.Int64,
+        "tunggakan_lewat": pl.Int64, "tunggakan_lama": pl.Int64,
     },
+    "pengaduan_per_status": {"tahun": pl.Int64, "status": pl.String, "jumlah": pl.Int64},
     "perizinan_tahun": {
-        "tahun": pl.Int64, "masuk": pl.Int64, "selesai": pl.Int64, "terakhir": pl.Date,
+        "tahun": pl.Int64, "as_of": pl.Date, "masuk": pl.Int64, "terbit": pl.Int64,
+        "ditolak": pl.Int64, "diproses": pl.Int64, "terakhir": pl.Date,
     },
     "usulan_tahun_rencana": {
         "tahun_rkpd": pl.Int32, "jumlah": pl.Int64, "masuk_rkpd": pl.Int64,
@@ -106,19 +90,41 @@ def _run(name: str, tables: tuple[str, ...], sql: str, params: dict | None = Non
 
 
 def ringkasan_anggaran(tahun: int | None = None) -> pl.DataFrame:
-    """One row: belanja pagu/realisasi/serapan, pendapatan target/realisasi, last month with data."""
+    """One row: belanja pagu/realisasi/serapan, pendapatan target/realisasi, last month with data,
+    and last year's belanja absorption at the same month against its effective pagu."""
     return _run("ringkasan_anggaran", ("anggaran", "realisasi"), db.sql_text("anggaran_beranda"),
                 {"tahun": tahun})
 
 
-def pengaduan_per_status(tahun: int | None = None) -> pl.DataFrame:
-    """Complaints received in the year, one row per status, with the latest receipt time."""
-    return _run("pengaduan_per_status", ("pengaduan",), _PENGADUAN_PER_STATUS, {"tahun": tahun})
+def _pengaduan(name: str, sql_name: str, tahun: int | None, as_of: dt.date | None
+               ) -> pl.DataFrame:
+    if not db.table_exists("pengaduan"):
+        return pl.DataFrame(schema=_SCHEMAS[name])
+    # the live citizen reports are copied in first, as on the Pengaduan page
+    pengaduan.refresh_live()
+    return db.named(sql_name, {"tahun": tahun, "as_of": as_of or pengaduan.as_of()})
 
 
-def perizinan_tahun(tahun: int | None = None) -> pl.DataFrame:
-    """One row: applications received and finished in the year, with the latest application date."""
-    return _run("perizinan_tahun", ("perizinan",), _PERIZINAN_TAHUN, {"tahun": tahun})
+def pengaduan_tahun(tahun: int | None = None, as_of: dt.date | None = None, live: str = ""
+                    ) -> pl.DataFrame:
+    """One row: complaints received in the year and, of those, finished / ended / open on as_of,
+    the on-time share net and gross of pauses, how many are live reports; and the backlog on
+    as_of (any year received), past target and from earlier years. `live` is a cache-key part."""
+    return _pengaduan("pengaduan_tahun", "beranda_pengaduan", tahun, as_of)
+
+
+def pengaduan_per_status(tahun: int | None = None, as_of: dt.date | None = None, live: str = ""
+                         ) -> pl.DataFrame:
+    """The same year's complaints by their latest recorded status (`live`: a cache-key part)."""
+    return _pengaduan("pengaduan_per_status", "beranda_pengaduan_status", tahun, as_of)
+
+
+def perizinan_tahun(tahun: int | None = None, as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row: applications received in the year and, of those same applications, how many were
+    issued, rejected/returned/withdrawn, and still in process on as_of."""
+    if not db.table_exists("perizinan"):
+        return pl.DataFrame(schema=_SCHEMAS["perizinan_tahun"])
+    return db.named("beranda_perizinan", {"tahun": tahun, "as_of": as_of or perizinan.as_of()})
 
 
 def usulan_tahun_rencana(tahun_rkpd: int | None = None) -> pl.DataFrame:

@@ -100,6 +100,35 @@ CREATE OR REPLACE MACRO pagu_baris(pilih_tahun, pilih_tahap) AS TABLE
 CREATE OR REPLACE MACRO pagu_efektif() AS TABLE
     SELECT a.* FROM tahap_anggaran() t, pagu_baris(t.tahun, t.tahap_efektif) a;
 
+-- The stage a view asks for, per year: 'efektif' is the stage in force that year (a helper).
+CREATE OR REPLACE MACRO tahap_pilihan(pilih_tahun, pilih_tahap) AS
+    CASE WHEN pilih_tahap = 'efektif' THEN tahap_efektif(pilih_tahun) ELSE pilih_tahap END;
+
+-- measure: pagu_tahun_lalu
+-- unit: rupiah (baris anggaran)
+-- id.name: Pagu pembanding tahun lalu
+-- en.name: Last year's comparable budget
+-- id.definition: Baris pagu tahun sebelumnya pada tahap yang sama dengan tampilan: APBD murni
+--   dibandingkan dengan murni tahun lalu, perubahan dengan perubahan tahun lalu, pagu efektif
+--   (Beranda, grafik serapan) dengan pagu efektif tahun lalu. "+x poin dibanding tahun lalu" =
+--   serapan tahun ini (realisasi Januari sampai bulan data ÷ pagu tahap itu) dikurangi serapan
+--   tahun lalu pada bulan yang sama terhadap pagu pembanding ini. Keterangan di bawah angka
+--   menyebut tahap dan tahun kedua sisi.
+-- en.definition: Last year's budget lines at the same stage as the view: the original budget
+--   (murni) against last year's murni, the revision (perubahan) against last year's perubahan,
+--   the effective budget (Beranda, absorption chart) against last year's effective budget.
+--   "+x points vs last year" = this year's absorption (realisation January to the data's month ÷
+--   that stage's pagu) minus last year's absorption at the same month against this budget. The
+--   caption under the figure names the stage and year of both sides.
+-- id.base: Tahun sebelum tahun yang dipilih, tahap yang sama, realisasi sampai bulan yang sama.
+-- en.base: The year before the chosen one, the same stage, realisation to the same month.
+-- id.caveats: Bila tahun lalu tidak punya tahap itu (mis. tanpa APBD perubahan), tidak ada
+--   perbandingan; halaman mengatakannya alih-alih membandingkan dengan tahap lain.
+-- en.caveats: When last year has no budget at that stage (e.g. no revision), there is no
+--   comparison; the page says so instead of comparing with another stage.
+CREATE OR REPLACE MACRO pagu_tahun_lalu(pilih_tahun, pilih_tahap) AS TABLE
+    SELECT * FROM pagu_baris(pilih_tahun - 1, tahap_pilihan(pilih_tahun - 1, pilih_tahap));
+
 -- measure: perubahan_pagu
 -- unit: rupiah
 -- id.name: Perubahan APBD
