@@ -4,7 +4,7 @@
 (or at nothing) through the same environment variables a deployment uses. `store` is a fresh
 submissions store on BOTH engines (SQLite file; PostgreSQL schema on `postgres_url`: the server
 in LENTERA_TEST_PG_URL, else a throwaway cluster from Debian's binaries; skipped when there is
-none, failed when LENTERA_REQUIRE_POSTGRES=1); tests marked `sqlite_only` run on SQLite alone.
+none, failed when LENTERA_REQUIRE_POSTGRES=1); tests marked `sqlite_only` (`postgresql_only`) run on that engine alone.
 `streamlit_server` runs `streamlit run app.py` on a free port and `browser` is Debian's Chromium
 via Playwright; both are session-scoped so every browser test reuses them.
 """
@@ -96,14 +96,17 @@ STORE_ENGINES = ("sqlite", "postgresql")
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; the store runs on SQLite only")
+    config.addinivalue_line("markers", "postgresql_only: about PostgreSQL itself; no SQLite half")
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked sqlite_only keep only their SQLite half (deselected, not skipped)."""
+    """A test marked sqlite_only / postgresql_only keeps only that half (the other deselected)."""
     keep, drop = [], []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if params.get("store_engine") == "postgresql" and item.get_closest_marker("sqlite_only"):
+        other = {"postgresql": "sqlite_only", "sqlite": "postgresql_only"}.get(
+            params.get("store_engine"))
+        if other and item.get_closest_marker(other):
             drop.append(item)
         else:
             keep.append(item)

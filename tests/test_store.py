@@ -1,5 +1,6 @@
-"""The store's structure: one migration path, one writer of events, officials' writes atomic with
-their audit entries, and the photo sweep (at start-up and from the command line)."""
+"""The store's structure on SQLite and PostgreSQL: one migration path (Alembic, old SQLite stores
+upgraded in place), one writer of events, officials' writes atomic with their audit entries, and
+the photo sweep (at start-up and from the command line)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
 from lentera import cli
 from lentera.core import forms
@@ -18,6 +21,7 @@ from lentera.services import petugas
 from lentera.store import audit, auth, engine, migrate, photos, submissions, tables
 
 ROOT = Path(__file__).resolve().parent.parent
+LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_store"
 PW = "kata-sandi-uji-123"
 
 
@@ -33,8 +37,20 @@ def session_of(username: str, role: str) -> dict:
     return session
 
 
-def count(store: Path, table: str) -> int:
-    return sqlite3.connect(store / "sub.sqlite").execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+def count(table: str) -> int:
+    with engine.read_connection() as conn:
+        return conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+
+
+def legacy_store(tmp_path: Path, name: str, monkeypatch) -> Path:
+    """A SQLite store exactly as the pre-Alembic code left it (its dump, saved from that code)."""
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript((LEGACY / f"{name}.sql").read_text(encoding="utf-8"))
+    con.close()
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+    return path
 
 
 def broken_audit(*args, **kwargs):
@@ -51,28 +67,67 @@ def old_file(path: Path, hours: float = 3) -> None:
 def test_every_table_is_created_by_the_migrations(store):
     submissions.init()
     names = set(sa.inspect(engine.current()).get_table_names())
-    assert names == set(tables.metadata.tables)
-    assert submissions.schema_version_of() == migrate.SCHEMA_VERSION
+    assert names == set(tables.metadata.tables) | {"alembic_version"}
+    assert submissions.schema_revision_of() == migrate.head()
 
 
-def test_a_store_whose_accounts_and_audit_were_made_on_first_use_upgrades_in_place(
-        store, monkeypatch):
-    # Before step 3, auth created petugas_user and audit_log (with triggers) on first use.
-    with monkeypatch.context() as m:
-        m.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:2])
-        submissions.init()
-        with submissions.write_transaction() as conn:
-            tables.petugas_user.create(conn)
-            tables.audit_log.create(conn)
-            for statement in tables.AUDIT_APPEND_ONLY["sqlite"]:
-                conn.exec_driver_sql(statement)
-            audit.record(conn, actor="cli", role="admin", action="user_add", note="lama")
-        submissions.dispose_all()
+def test_the_revisions_build_exactly_the_tables_module(store):
     submissions.init()
-    assert submissions.schema_version_of() == 3
-    assert audit.verify() == (True, None) and count(store, "audit_log") == 1
-    with pytest.raises(sa.exc.DBAPIError), submissions.write_transaction() as conn:
-        conn.exec_driver_sql("DELETE FROM audit_log")
+    with engine.current().connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), tables.metadata)
+    assert diff == []
+
+
+def test_replicas_starting_together_migrate_once(store):
+    url = os.environ["LENTERA_SUBMISSIONS_URL"]
+    engines = [engine._new_engine(url) for _ in range(2)]
+    try:
+        for eng in engines:
+            migrate.upgrade(eng)
+        with engines[0].connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head()
+            assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar_one() == 1
+    finally:
+        for eng in engines:
+            eng.dispose()
+
+
+@pytest.mark.sqlite_only  # no pre-Alembic PostgreSQL store exists: the driver was missing
+def test_a_version_3_store_of_the_old_code_upgrades_in_place(tmp_path, monkeypatch):
+    path = legacy_store(tmp_path, "store_v3", monkeypatch)
+    [ticket] = [r[0] for r in sqlite3.connect(path).execute("SELECT ticket FROM submission")]
+    try:
+        submissions.init()
+        assert submissions.schema_revision_of() == migrate.head()
+        assert "petugas_session" in sa.inspect(engine.current()).get_table_names()
+        assert submissions.public_view(ticket)["status"] == "diterima"
+        user = auth.authenticate("verif1", PW)
+        session: dict = {}
+        auth.start_session(session, user)
+        assert auth.check(session, "verifikasi") == user
+        assert audit.verify() == (True, None) and count("audit_log") == 2  # the old user_add, this login
+        submissions.dispose_all()
+        submissions.init()  # idempotent
+        assert submissions.schema_revision_of() == migrate.head()
+        with pytest.raises(sa.exc.DBAPIError), submissions.write_transaction() as conn:
+            conn.exec_driver_sql("DELETE FROM event")
+    finally:
+        submissions.dispose_all()
+
+
+@pytest.mark.sqlite_only
+def test_a_store_whose_accounts_and_audit_were_made_on_first_use_upgrades_in_place(
+        tmp_path, monkeypatch):
+    # Before step 3, auth created petugas_user and audit_log (with triggers) on first use.
+    legacy_store(tmp_path, "store_v2_first_use", monkeypatch)
+    try:
+        submissions.init()
+        assert submissions.schema_revision_of() == migrate.head()
+        assert audit.verify() == (True, None) and count("audit_log") == 1
+        with pytest.raises(sa.exc.DBAPIError), submissions.write_transaction() as conn:
+            conn.exec_driver_sql("DELETE FROM audit_log")
+    finally:
+        submissions.dispose_all()
 
 
 # ---------------------------------------------------------------- one writer of events
@@ -87,11 +142,11 @@ def test_only_the_events_module_inserts_events():
 def test_an_action_whose_audit_entry_fails_leaves_no_event(store, monkeypatch):
     verif = session_of("verif1", "verifikator")
     ticket = submissions.create_pengaduan(complaint(), [])
-    events_before, audit_before = count(store, "event"), count(store, "audit_log")
+    events_before, audit_before = count("event"), count("audit_log")
     with monkeypatch.context() as m, pytest.raises(RuntimeError, match="audit write failed"):
         m.setattr(audit, "record", broken_audit)
         petugas.act(verif, ticket, "verify", "lengkap")
-    assert count(store, "event") == events_before and count(store, "audit_log") == audit_before
+    assert count("event") == events_before and count("audit_log") == audit_before
     assert submissions.public_view(ticket)["status"] == "diterima"
     petugas.act(verif, ticket, "verify", "lengkap")
     assert submissions.public_view(ticket)["status"] == "diverifikasi"
@@ -103,7 +158,7 @@ def test_a_loket_complaint_whose_audit_entry_fails_is_not_stored(store, monkeypa
     with monkeypatch.context() as m, pytest.raises(RuntimeError, match="audit write failed"):
         m.setattr(audit, "record", broken_audit)
         petugas.create_loket(loket, complaint(), "telepon")
-    assert submissions.submission_count() == 0 and count(store, "event") == 0
+    assert submissions.submission_count() == 0 and count("event") == 0
     ticket = petugas.create_loket(loket, complaint(), "telepon")
     [entry] = audit.entries(ticket).rows(named=True)
     assert (entry["action"], entry["reason_code"], entry["actor"]) == ("loket_create", "telepon",
