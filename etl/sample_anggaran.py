@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -318,6 +319,7 @@ def realisasi_frame(anggaran: pl.DataFrame, rng: np.random.Generator, as_of: dt.
     n_months = reported[tahun - tahun.min()] if n else np.array([], dtype=int)
     amounts = np.round(amounts)
     amounts[np.arange(12)[None, :] >= n_months[:, None]] = 0
+    amounts[_unpaid_works(final, as_of)] = 0
     row_i, month_i = np.nonzero(amounts > 0)
     return final[row_i].select("tahun", "kode_skpd", "kode_sub_kegiatan", "kode_rekening",
                                "kategori").with_columns(
@@ -325,6 +327,23 @@ def realisasi_frame(anggaran: pl.DataFrame, rng: np.random.Generator, as_of: dt.
         realisasi=pl.Series(amounts[row_i, month_i].astype(np.int64)),
     ).select("tahun", "bulan", "kode_skpd", "kode_sub_kegiatan", "kode_rekening", "realisasi",
              "kategori")
+
+
+# Share of this year's physical-works sub kegiatan that have paid nothing yet at as_of
+# (contracts paid on completion), so not every funded proposal shows money spent.
+UNPAID_WORKS_PERCENT = 30
+
+
+def _unpaid_works(final: pl.DataFrame, as_of: dt.date) -> np.ndarray:
+    """Rows of this year's teknis sub kegiatan with capital lines picked (by a stable hash of
+    the code, independent of the random streams) as not yet paid."""
+    code = pl.col("kode_sub_kegiatan")
+    works = (final.filter((pl.col("tahun") == as_of.year) & (pl.col("kategori") == "modal")
+                          & code.is_not_null() & ~code.str.contains(r"^\d\.\d\d\.01\."))
+             .get_column("kode_sub_kegiatan").unique().to_list())
+    unpaid = [c for c in works if zlib.crc32(c.encode()) % 100 < UNPAID_WORKS_PERCENT]
+    hit = (final["tahun"] == as_of.year) & final["kode_sub_kegiatan"].is_in(unpaid)
+    return hit.fill_null(False).to_numpy()
 
 
 def _short_code(expr: pl.Expr) -> pl.Expr:

@@ -18,6 +18,8 @@ from etl.sample_common import (
 )
 
 PENGADUAN_PER_YEAR = 4_500
+# Old complaints left open on purpose (visible outliers in the backlog, hundreds of working days).
+OLD_OPEN_OUTLIERS = 5
 KATEGORI_WEIGHT = {"Infrastruktur": 25, "Administrasi Kependudukan": 12, "Kesehatan": 9,
                    "Pendidikan": 8, "Sosial dan Bantuan Sosial": 8, "Dana Desa": 6,
                    "Lingkungan Hidup": 6, "Transportasi": 5, "Perizinan": 4, "Ketenagakerjaan": 3,
@@ -182,9 +184,17 @@ def pengaduan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     selesai = np.maximum(end_day.astype("datetime64[m]")
                          + (8 * 60 + rng.integers(0, 8 * 60, n)).astype("timedelta64[m]"),
                          tl + np.timedelta64(30, "m"))
-    # a backlog tail that never closes: half stuck waiting on the citizen, half with the OPD
-    stuck = rng.random(n) < 0.02
-    stuck_wait = stuck & (rng.random(n) < 0.5)
+    # a backlog tail that has not closed by as_of: recent cases (received in the last ~4
+    # months), half waiting on the citizen, half with the OPD, so pauses stay plausible
+    masuk_d = masuk.astype("datetime64[D]")
+    recent = masuk_d >= np.datetime64(as_of, "D") - np.timedelta64(120, "D")
+    stuck_draw = rng.random(n) < 0.02
+    stuck_wait = stuck_draw & recent & (rng.random(n) < 0.5)
+    stuck = stuck_draw & recent
+    # deliberate outliers: a handful of old cases still open with the OPD (never paused), so
+    # the backlog shows what a case forgotten for a year or more looks like
+    old = np.flatnonzero(stuck_draw & ~recent)
+    stuck[rng.choice(old, min(old.size, OLD_OPEN_OUTLIERS), replace=False)] = True
     never = np.datetime64("2200-01-01T00:00")
     selesai = np.where(stuck, never, selesai)
     paused = paused | stuck_wait
@@ -374,14 +384,15 @@ def perizinan_frame(ref: Reference, rng: np.random.Generator, scale: float,
     lead = np.where(dukcapil | is_rek, 0, np.where(is_nib, np.minimum(lead, rng.integers(0, 2, n) * 10), lead))
     lengkap = _bd(mohon, lead, hol)
     dur = np.round(rng.lognormal(np.log(10), 0.5, n)).astype(int)
-    dur = np.where(dukcapil, rng.choice([0, 1, 2, 3, 5, 8], n, p=[.62, .25, .06, .03, .025, .015]), dur)
-    dur = np.where(is_nib, rng.choice([0, 1, 3], n, p=[.85, .1, .05]), dur)
+    # same-day service is common but not the rule: offices' medians are a working day or so
+    dur = np.where(dukcapil, rng.choice([0, 1, 2, 3, 5, 8], n, p=[.3, .4, .17, .07, .04, .02]), dur)
+    dur = np.where(is_nib, rng.choice([0, 1, 3], n, p=[.4, .45, .15]), dur)
     pbg = np.round(rng.lognormal(np.log(19), 0.45, n)).astype(int)
     pbg = np.where(rng.random(n) < 0.05, rng.integers(45, 130, n), pbg)
     dur = np.where(is_pbg, pbg, dur)
     dur = np.where(is_ss, np.round(rng.lognormal(np.log(7), 0.5, n)).astype(int), dur)
     dur = np.where(is_sip, np.round(rng.lognormal(np.log(4), 0.4, n)).astype(int), dur)
-    dur = np.where(is_rek, rng.choice([0, 1, 3], n, p=[.7, .2, .1]), dur)
+    dur = np.where(is_rek, rng.choice([0, 1, 3], n, p=[.3, .45, .25]), dur)
     selesai = _bd(lengkap, dur, hol)
 
     u = rng.random(n)

@@ -12,6 +12,7 @@ from etl.sample_common import FILE_PREFIX, Reference, lookup, pick, points_in_ri
 
 USULAN_PER_YEAR = (2_000, 3_000)
 # (usulan, permasalahan, satuan, volume range, unit cost, office, bidang urusan, weight)
+# Irrigation and drinking water are public works (urusan PU, 1.03), as in Permendagri 90/2019.
 JENIS = (
     ("Pembangunan jalan rabat beton Dusun {dusun}", "Jalan dusun masih tanah dan becek saat hujan",
      "meter", (150, 1500), 1_250_000, "Dinas PUPR", "Pekerjaan Umum dan Penataan Ruang", 16),
@@ -20,7 +21,7 @@ JENIS = (
     ("Pembangunan drainase/parit Dusun {dusun}", "Permukiman tergenang saat hujan dan pasang",
      "meter", (200, 2000), 850_000, "Dinas PUPR", "Pekerjaan Umum dan Penataan Ruang", 10),
     ("Normalisasi saluran irigasi persawahan Desa {desa}", "Saluran dangkal, sawah kekeringan",
-     "meter", (500, 4000), 150_000, "Distan", "Pertanian", 6),
+     "meter", (500, 4000), 150_000, "Dinas PUPR", "Pekerjaan Umum dan Penataan Ruang", 6),
     ("Pembangunan jembatan kayu ulin Dusun {dusun}", "Jembatan lama lapuk dan membahayakan",
      "meter", (8, 60), 15_000_000, "Dinas PUPR", "Pekerjaan Umum dan Penataan Ruang", 6),
     ("Pembangunan gedung posyandu Dusun {dusun}", "Posyandu masih menumpang di rumah warga",
@@ -30,7 +31,7 @@ JENIS = (
     ("Pengadaan hand traktor untuk kelompok tani Desa {desa}", "Pengolahan lahan masih manual",
      "unit", (2, 10), 35_000_000, "Distan", "Pertanian", 5),
     ("Pembangunan sumur bor dan sarana air bersih Dusun {dusun}", "Warga kesulitan air bersih di musim kemarau",
-     "unit", (1, 5), 85_000_000, "Disperkim", "Perumahan dan Kawasan Permukiman", 6),
+     "unit", (1, 5), 85_000_000, "Dinas PUPR", "Pekerjaan Umum dan Penataan Ruang", 6),
     ("Bedah rumah tidak layak huni Desa {desa}", "Banyak rumah warga miskin tidak layak huni",
      "unit", (5, 30), 20_000_000, "Disperkim", "Perumahan dan Kawasan Permukiman", 5),
     ("Pemasangan lampu penerangan jalan umum Dusun {dusun}", "Jalan gelap pada malam hari, rawan kecelakaan",
@@ -43,6 +44,25 @@ JENIS = (
      "orang", (20, 60), 1_500_000, "Disnakertrans", "Tenaga Kerja", 3),
     ("Pengadaan tempat sampah dan TPS3R Desa {desa}", "Sampah dibuang ke sungai",
      "unit", (1, 3), 120_000_000, "DLH", "Lingkungan Hidup", 3),
+)
+# The budget sub kegiatan (names in sample_catalog.TEKNIS) that can fund each JENIS, in order;
+# a proposal is only ever linked to one of these, of its own office (so of its bidang urusan).
+FUNDED_BY = (
+    ("Pembangunan Jalan", "Rekonstruksi Jalan"),
+    ("Pembangunan Jalan", "Rekonstruksi Jalan", "Pemeliharaan Berkala Jalan"),
+    ("Pembangunan Sistem Drainase Perkotaan",),
+    ("Rehabilitasi Jaringan Irigasi Permukaan",),
+    ("Pembangunan Jembatan",),
+    (),  # a posyandu building is a village (Dana Desa) matter: never in the APBD here
+    ("Rehabilitasi Sedang/Berat Ruang Kelas Sekolah SD",),
+    ("Pengadaan Alat dan Mesin Pertanian",),
+    ("Pembangunan Sistem Penyediaan Air Minum (SPAM)",),
+    ("Peningkatan Kualitas Rumah Tidak Layak Huni",),
+    ("Penyediaan Perlengkapan Jalan (Lampu Penerangan Jalan Umum)",),
+    ("Pembangunan Dermaga Sungai dan Tambatan Perahu",),
+    ("Penyediaan Sarana Penangkapan Ikan bagi Nelayan Kecil",),
+    ("Pelatihan Berbasis Kompetensi",),
+    ("Pembangunan Tempat Pengolahan Sampah Terpadu (TPS3R)", "Pengelolaan Sampah Rumah Tangga"),
 )
 DUSUN = ("Sukamaju", "Karya Bakti", "Sumber Rejeki", "Parit Baru", "Suka Damai", "Mekar Sari",
          "Tanjung Harapan", "Bina Usaha", "Sungai Itik", "Parit Haji Husin", "Mulya Jaya",
@@ -152,13 +172,14 @@ def usulan_frame(ref: Reference, rng: np.random.Generator, scale: float, years: 
         "kode_skpd_tujuan": office,
         "bidang_urusan": np.array([j[6] for j in jenis])[jenis_idx],
         "status": status.astype(str), "alasan": pl.Series(alasan.tolist(), dtype=pl.String),
+        "jenis_i": jenis_idx.astype(np.int64),
     }).with_columns(
         usulan=pl.col("template").str.replace("{dusun}", pl.col("dusun"), literal=True)
         .str.replace("{desa}", pl.col("nama_desa"), literal=True),
         alamat=pl.concat_str([pl.lit("Dusun "), pl.col("dusun")]),
     ).drop("template", "dusun")
     frame = _add_duplicates(frame, rng, ref)
-    frame = _fund(frame, rng, anggaran)
+    frame = _fund(frame, rng, anggaran).drop("jenis_i")
     return frame.sort("tahun_rkpd", "kode_desa", "usulan", "lat", nulls_last=True).with_columns(
         id_usulan=pl.format("USL-{}-{}", pl.col("tahun_rkpd"),
                             (pl.int_range(pl.len()).over("tahun_rkpd") + 1).cast(pl.String)
@@ -199,24 +220,49 @@ def _add_duplicates(frame: pl.DataFrame, rng: np.random.Generator, ref: Referenc
     return pl.concat([frame.with_columns(pl.col("tahun_rkpd").cast(pl.Int32)), dup])
 
 
-def _fund(frame: pl.DataFrame, rng: np.random.Generator, anggaran: pl.DataFrame) -> pl.DataFrame:
-    """Half of the masuk_rkpd proposals get a real belanja sub kegiatan of their target office."""
+def _funding_subs(anggaran: pl.DataFrame) -> pl.DataFrame:
+    """(tahun_rkpd, kode_skpd_tujuan, jenis_i, kecamatan or null, kode_sub_kegiatan) candidates."""
     subs = (anggaran.filter(pl.col("kode_rekening").str.starts_with("5")
-                            & pl.col("kode_sub_kegiatan").is_not_null()
-                            & ~pl.col("kode_sub_kegiatan").str.contains(r"^\d\.\d\d\.01\."))
+                            & pl.col("kode_sub_kegiatan").is_not_null())
             .select(pl.col("tahun").cast(pl.Int32).alias("tahun_rkpd"),
-                    pl.col("kode_skpd").alias("kode_skpd_tujuan"), "kode_sub_kegiatan")
-            .unique().sort("tahun_rkpd", "kode_skpd_tujuan", "kode_sub_kegiatan")
-            .group_by("tahun_rkpd", "kode_skpd_tujuan", maintain_order=True)
-            .agg(pl.col("kode_sub_kegiatan").alias("subs")))
+                    pl.col("kode_skpd").alias("kode_skpd_tujuan"), "kode_sub_kegiatan",
+                    "nama_sub_kegiatan")
+            .unique())
+    names = pl.DataFrame([(i, name) for i, names in enumerate(FUNDED_BY) for name in names],
+                         orient="row", schema={"jenis_i": pl.Int64, "dasar": pl.String})
+    # "Pembangunan Jalan Kecamatan Kubu Tahap 2" -> base name and the kecamatan it is for
+    split = subs.with_columns(
+        dasar=pl.col("nama_sub_kegiatan").str.replace(r" Kecamatan .*$", ""),
+        kecamatan=pl.col("nama_sub_kegiatan").str.extract(r" Kecamatan (.+?)(?: Tahap \d+)?$", 1))
+    return (split.join(names, on="dasar", how="inner")
+            .select("tahun_rkpd", "kode_skpd_tujuan", "jenis_i", "kecamatan", "kode_sub_kegiatan")
+            .sort("tahun_rkpd", "kode_skpd_tujuan", "jenis_i", "kode_sub_kegiatan"))
+
+
+def _fund(frame: pl.DataFrame, rng: np.random.Generator, anggaran: pl.DataFrame) -> pl.DataFrame:
+    """Half of the masuk_rkpd proposals get a sub kegiatan of their kind, office and place.
+
+    The sub kegiatan does the same kind of work (FUNDED_BY), belongs to the proposal's target
+    office (so to its bidang urusan) and is either regency-wide or named for the proposal's
+    kecamatan: never a bridge "funded" by a water-supply project.
+    """
+    cand = _funding_subs(anggaran)
     funded = pl.Series((frame["status"] == "masuk_rkpd").to_numpy() & (rng.random(frame.height) < 0.5))
-    out = (frame.with_columns(funded=funded, u=pl.Series(rng.random(frame.height)))
-           .join(subs, on=["tahun_rkpd", "kode_skpd_tujuan"], how="left", maintain_order="left"))
+    work = frame.with_columns(funded=funded, u=pl.Series(rng.random(frame.height)),
+                              __i=pl.int_range(pl.len()))
+    options = (work.filter("funded").select("__i", "tahun_rkpd", "kode_skpd_tujuan", "jenis_i",
+                                            "nama_kecamatan")
+               .join(cand, on=["tahun_rkpd", "kode_skpd_tujuan", "jenis_i"], how="inner")
+               .filter(pl.col("kecamatan").is_null()
+                       | (pl.col("kecamatan") == pl.col("nama_kecamatan")))
+               .group_by("__i", maintain_order=True)
+               .agg(pl.col("kode_sub_kegiatan").alias("subs")))
+    out = work.join(options, on="__i", how="left", maintain_order="left")
     return out.with_columns(kode_sub_kegiatan=pl.when(pl.col("funded") & pl.col("subs").is_not_null())
                             .then(pl.col("subs").list.get(
                                 (pl.col("u") * pl.col("subs").list.len()).floor().cast(pl.Int64),
                                 null_on_oob=True))
-                            .otherwise(pl.lit(None, pl.String))).drop("funded", "u", "subs")
+                            .otherwise(pl.lit(None, pl.String))).drop("funded", "u", "subs", "__i")
 
 
 def write_usulan(df: pl.DataFrame, out: Path, rng: np.random.Generator) -> dict[str, int]:

@@ -520,3 +520,71 @@ def test_mid_year_as_of_has_no_revision_and_fewer_months(tmp_path):
     # musrenbang for RKPD 2027 ran in early 2026: past the OPD forum, RKPD not yet adopted
     y27 = usulan.filter(pl.col("tahun_rkpd") == 2027)
     assert y27.height > 0 and "masuk_rkpd" not in set(y27["status"])
+
+
+# ---------- a year that looks real (issue 12, item 8) ----------
+
+def _busdays(start: pl.Expr, end: dt.date) -> pl.Expr:
+    """Weekdays from start to `end` (a rough working-day count: holidays ignored)."""
+    return pl.business_day_count(start, pl.lit(end))
+
+
+def test_open_complaints_and_pauses_are_plausible(sample):
+    out, _ = sample
+    from etl.sample_layanan import OLD_OPEN_OUTLIERS
+    df = read_pengaduan(out).filter(pl.col("tanggal_masuk").is_not_null(),
+                                    pl.col("status").is_in(STATUS_PENGADUAN))
+    ended = ("selesai", "bukan_wewenang", "diarsipkan", "ditolak")
+    open_ = df.filter(~pl.col("status").is_in(ended)).with_columns(
+        umur=_busdays(pl.col("tanggal_masuk").dt.date(), AS_OF))
+    assert open_.height > 0
+    # only the deliberate outliers (a handful) are open for a year of working days or more;
+    # everything else that is open arrived in the last months
+    assert open_.filter(pl.col("umur") >= 250).height > 0
+    assert open_.filter(pl.col("umur") > 100).height <= OLD_OPEN_OUTLIERS
+    pauses = df.filter(pl.col("hari_ditunda") > 0)["hari_ditunda"]
+    assert pauses.median() <= 15 and (pauses > 60).mean() < 0.05
+
+
+def test_permit_offices_do_not_all_finish_the_same_day(sample):
+    out, _ = sample
+    df = read_perizinan(out).filter(pl.col("status").is_in(["selesai", "terbit"]),
+                                    pl.col("tanggal_selesai").is_not_null(),
+                                    pl.col("tanggal_berkas_lengkap").is_not_null())
+    days = df.with_columns(hk=pl.business_day_count("tanggal_berkas_lengkap", "tanggal_selesai"))
+    medians = days.group_by("kode_skpd").agg(pl.col("hk").median())
+    assert medians.height == 2 and (medians["hk"] > 0).all()
+
+
+def test_funded_proposals_link_to_work_of_their_kind_sector_and_place(sample):
+    out, _ = sample
+    df = read_usulan(out).filter(pl.col("kode_sub_kegiatan").is_not_null(),
+                                 pl.col("status").is_in(STATUS_USULAN))
+    ang, _ = read_anggaran(out)
+    names = (ang.filter(pl.col("kode_sub_kegiatan").is_not_null())
+             .select(pl.col("tahun").alias("tahun_rkpd"), "kode_sub_kegiatan",
+                     "nama_sub_kegiatan").unique(["tahun_rkpd", "kode_sub_kegiatan"]))
+    skpd = pl.read_csv(region().path("skpd"), infer_schema=False).select(
+        pl.col("kode_skpd").alias("kode_skpd_tujuan"), "kode_bidang", "nama_bidang")
+    linked = df.join(names, on=["tahun_rkpd", "kode_sub_kegiatan"], how="left").join(
+        skpd, on="kode_skpd_tujuan", how="left")
+    assert linked["nama_sub_kegiatan"].is_not_null().all()
+    # the sector: the sub kegiatan code starts with the office's bidang, named as the proposal's
+    assert (linked["kode_sub_kegiatan"].str.slice(0, 4) == linked["kode_bidang"]).all()
+    assert (linked["bidang_urusan"] == linked["nama_bidang"]).all()
+    # the place: a sub kegiatan named for a kecamatan is the proposal's
+    named = linked.with_columns(
+        kec=pl.col("nama_sub_kegiatan").str.extract(r" Kecamatan (.+?)(?: Tahap \d+)?$", 1))
+    assert (named["kec"].is_null() | (named["kec"] == named["nama_kecamatan"])).all()
+    # the kind: no bridge paid by a water-supply project, no road by a drainage one
+    kinds = {"jembatan": "Jembatan", "jalan": "Jalan", "air bersih": "Air Minum",
+             "drainase": "Drainase", "irigasi": "Irigasi"}
+    for word, sub_word in kinds.items():
+        mine = named.filter(pl.col("usulan").str.to_lowercase().str.contains(word))
+        assert mine["nama_sub_kegiatan"].str.contains(sub_word).all(), word
+    # not every funded proposal's money is already spent in the current year
+    real = read_realisasi(out).group_by("tahun", "kode_sub_kegiatan").agg(pl.col("realisasi").sum())
+    this_year = named.filter(pl.col("tahun_rkpd") == AS_OF.year).join(
+        real.rename({"tahun": "tahun_rkpd"}), on=["tahun_rkpd", "kode_sub_kegiatan"], how="left")
+    assert this_year.height > 0
+    assert 0 < this_year["realisasi"].fill_null(0).eq(0).sum() < this_year.height
