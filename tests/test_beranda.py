@@ -246,3 +246,12 @@ def test_rebuilt_warehouse_invalidates_the_cache(fixture_warehouse, tmp_path, mo
     after = {m.label: m.value for m in run_app(DEFAULT_PAGE, "id").metric}[label]
     assert after == fmt.number(sum(after_expected.values()), lang="id")
     assert after != before
+
+
+def test_beranda_rules_are_on_the_tentang_page():
+    from lentera.web import methods
+    topics = dict(methods.method_topics())
+    assert ("beranda.metode_judul", "beranda.metode") in topics["pages.beranda"]
+    for lang in ("id", "en"):
+        body = t("beranda.metode", lang=lang)
+        assert body != "beranda.metode" and "as_of" in body

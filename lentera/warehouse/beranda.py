@@ -16,6 +16,9 @@ import polars as pl
 
 from lentera.warehouse import db, pengaduan, perizinan
 
+# How Beranda pairs its figures (the measures themselves are documented in semantic.sql).
+METHODS: list[tuple[str, str]] = [("beranda.metode_judul", "beranda.metode")]
+
 _USULAN_TAHUN_RENCANA = """
 WITH th AS (
     SELECT coalesce(CAST($tahun AS INTEGER), max(tahun_rkpd)) AS tahun FROM usulan

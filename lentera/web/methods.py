@@ -7,6 +7,7 @@ import importlib
 
 # (module, heading key) in the order the Tentang page shows them.
 TOPICS: tuple[tuple[str, str], ...] = (
+    ("lentera.warehouse.beranda", "pages.beranda"),
     ("lentera.warehouse.anggaran", "pages.anggaran"),
     ("lentera.warehouse.pengaduan", "pages.pengaduan"),
     ("lentera.warehouse.perizinan", "pages.perizinan"),
