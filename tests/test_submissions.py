@@ -1,5 +1,6 @@
-"""The submissions store on a real SQLite file: privacy, append-only events, frames, concurrency,
-atomicity with photos (failures and SIGKILL), migrations and the rate limit."""
+"""The submissions store on a real SQLite file and a real PostgreSQL server: privacy, append-only
+events, frames, concurrency, atomicity with photos (failures and SIGKILL), migrations and the
+rate limit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -49,22 +51,23 @@ EMAIL = "warga.pelapor@example.id"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'sub.sqlite'}"
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", url)
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+def store(store, monkeypatch):
+    """conftest's fresh store (SQLite, then PostgreSQL), created, with a salt of its own."""
     monkeypatch.delenv("LENTERA_RATELIMIT_SALT", raising=False)
     submissions.init()
-    yield tmp_path
-    submissions.dispose_all()
+    return store
 
 
 def child_env(store: Path) -> dict[str, str]:
+    """This test's environment (its store's URL and uploads) for a child process."""
     env = dict(os.environ)
-    env["LENTERA_SUBMISSIONS_URL"] = f"sqlite:///{store / 'sub.sqlite'}"
-    env["LENTERA_UPLOADS"] = str(store / "uploads")
+    assert env["LENTERA_UPLOADS"] == str(store / "uploads")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def dialect() -> str:
+    return engine.current().dialect.name
 
 
 def complaint(**over) -> dict:
@@ -107,36 +110,38 @@ def upload_files(store: Path) -> list[str]:
 
 # ---------------------------------------------------------------- store and schema
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_with_busy_timeout(store):
     with submissions.read_connection() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == engine.BUSY_TIMEOUT_MS
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    assert submissions.schema_version_of() == migrate.SCHEMA_VERSION
+    assert submissions.schema_revision_of() == migrate.head()
 
 
+@pytest.mark.sqlite_only  # the pre-Alembic code's step-1 store, from a dump saved from that code
 def test_schema_upgrades_in_order_and_keeps_data(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", url)
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    monkeypatch.setattr(migrate, "MIGRATIONS", migrate.MIGRATIONS[:1])
-    submissions.init()
-    ticket = submissions.create_pengaduan(complaint(), [])
-    assert submissions.schema_version_of() == 1
-    assert "rate_event" not in sa.inspect(engine.current()).get_table_names()
-    submissions.dispose_all()
-    monkeypatch.undo()
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", url)
+    path = tmp_path / "old.sqlite"
+    dump = ROOT / "tests" / "fixtures" / "legacy_store" / "store_v1.sql"
+    con = sqlite3.connect(path)
+    con.executescript(dump.read_text(encoding="utf-8"))
+    [(ticket,)] = con.execute("SELECT ticket FROM submission").fetchall()
+    assert "rate_event" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()
+    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{path}")
     monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
     try:
         submissions.init()
-        assert submissions.schema_version_of() == migrate.SCHEMA_VERSION == 3
+        assert submissions.schema_revision_of() == migrate.head()
         assert "rate_event" in sa.inspect(engine.current()).get_table_names()
         assert submissions.public_view(ticket)["status"] == "diterima"
         submissions.dispose_all()
         submissions.init()  # idempotent
-        assert [r[0] for r in raw_rows("SELECT version FROM schema_version ORDER BY 1")] == [1, 2, 3]
+        assert [r[0] for r in raw_rows("SELECT version_num FROM alembic_version")] == [
+            migrate.head()]
+        # the old version table is left as it was: the history of the hand-rolled steps
+        assert [r[0] for r in raw_rows("SELECT version FROM schema_version ORDER BY 1")] == [1]
     finally:
         submissions.dispose_all()
 
@@ -451,7 +456,8 @@ def test_killed_mid_transaction_leaves_no_half_row(store):
     assert submissions.submission_count() == 0
     assert raw_rows("SELECT count(*) FROM event")[0][0] == 0
     assert raw_rows("SELECT count(*) FROM photo")[0][0] == 0
-    assert raw_rows("PRAGMA integrity_check")[0][0] == "ok"
+    if dialect() == "sqlite":
+        assert raw_rows("PRAGMA integrity_check")[0][0] == "ok"
     [part] = upload_files(store)
     assert part.endswith(photos.PART_SUFFIX)
     assert submissions.photo_path(part.removesuffix(photos.PART_SUFFIX)) is None
@@ -575,9 +581,12 @@ def test_rate_limit_stores_only_salted_hashes_and_forgets(store):
     ratelimit.check_and_record("sesi-rahasia-123", "203.0.113.77")
     hashes = [r[0] for r in raw_rows("SELECT key_hash FROM rate_event")]
     assert len(hashes) == 2 and all(len(h) == 64 for h in hashes)
-    with submissions.read_connection() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint")
-    blob = b"".join(p.read_bytes() for p in store.glob("sub.sqlite*"))
+    if dialect() == "sqlite":
+        with submissions.read_connection() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint")
+        blob = b"".join(p.read_bytes() for p in store.glob("sub.sqlite*"))
+    else:
+        blob = repr([raw_rows(f"SELECT * FROM {t}") for t in ("rate_event", "app_secret")]).encode()
     assert b"203.0.113.77" not in blob and b"sesi-rahasia-123" not in blob
     # the hash depends on the secret salt, so a plain SHA-256 of the address doesn't match it
     import hashlib
@@ -604,6 +613,7 @@ def test_no_identity_means_no_limit_to_apply(store):
     assert ratelimit.check_and_record(None, None).allowed
 
 
+@pytest.mark.sqlite_only
 def test_a_stuck_writer_makes_others_give_up_not_hang(store, monkeypatch):
     import fcntl
 
@@ -621,6 +631,22 @@ def test_a_stuck_writer_makes_others_give_up_not_hang(store, monkeypatch):
     assert submissions.create_pengaduan(complaint(), [])
 
 
+@pytest.mark.postgresql_only
+def test_a_stuck_postgresql_writer_makes_others_give_up_not_hang(store, monkeypatch):
+    submissions.dispose_all()
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)  # read when the engine is made
+    holder = engine._new_engine(os.environ["LENTERA_SUBMISSIONS_URL"])
+    try:
+        with holder.begin() as conn:  # another replica stuck while holding the writers' turn
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({engine.WRITE_LOCK})")
+            with pytest.raises(SubmissionError, match="busy"):
+                submissions.create_pengaduan(complaint(), [gps_jpeg()])
+            assert submissions.submission_count() == 0 and upload_files(store) == []
+    finally:
+        holder.dispose()
+    assert submissions.create_pengaduan(complaint(), [])
+
+
 def test_writes_take_the_lock_up_front_reads_do_not(store):
     seen: list[str] = []
 
@@ -635,7 +661,11 @@ def test_writes_take_the_lock_up_front_reads_do_not(store):
             conn.exec_driver_sql("SELECT 1")
     finally:
         sa.event.remove(engine.current(), "before_cursor_execute", record)
-    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
+    if dialect() == "sqlite":
+        assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
+    else:
+        assert [s for s in seen if "pg_advisory" in s] == [
+            f"SELECT pg_advisory_xact_lock({engine.WRITE_LOCK})"]
 
 
 @pytest.mark.parametrize("text", [

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 
 from lentera.core import config
 from lentera.store import migrate, photos
@@ -208,9 +209,18 @@ def write_transaction() -> Iterator[Connection]:
     eng = current()
     with _writer_turn(eng), eng.execution_options(lentera_write=True).begin() as conn:
         if conn.dialect.name == "postgresql":
-            # Released at commit or rollback; READ COMMITTED then shows every earlier writer.
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            _postgres_turn(conn)
         yield conn
+
+
+def _postgres_turn(conn: Connection) -> None:
+    # Released at commit or rollback; READ COMMITTED then shows every earlier writer.
+    try:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_timeout: a writer is stuck
+            raise SubmissionError("the submissions store is busy") from exc
+        raise
 
 
 @contextlib.contextmanager
