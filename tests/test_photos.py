@@ -19,12 +19,10 @@ GPS = ExifTags.IFD.GPSInfo
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
+def store(store):
+    """conftest's fresh store (SQLite, then PostgreSQL), created; its uploads folder."""
     submissions.init()
-    yield tmp_path / "uploads"
-    submissions.dispose_all()
+    return store / "uploads"
 
 
 def noisy(size=(640, 480), mode="RGB", seed=42) -> Image.Image:
