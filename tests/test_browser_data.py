@@ -1,4 +1,4 @@
-"""The Data page in a real browser: download a prepared file over HTTP, and reopen a permalink."""
+"""The Data page in a real browser: download a prepared file and the rejected rows, reopen a permalink."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def test_download_link_serves_the_whole_dataset(data_server, browser, fixture_wa
         page.goto(f"{base}/data?dataset=usulan")
         wait_idle(page)
         assert page.locator("[data-testid=stException]").count() == 0
+        # on a busy machine the links of the chosen dataset can come with a second run
+        page.wait_for_selector("a[download][href*='usulan']", timeout=60_000)
         hrefs = page.locator("a[download]").evaluate_all("els => els.map(e => e.href)")
         csv_href = next(h for h in hrefs if h.endswith(".csv") and "_excel" not in h
                         and "usulan" in h)
@@ -96,3 +98,26 @@ def test_permalink_from_a_filtered_view_reopens_it(data_server, browser):
             == 0
     finally:
         fresh.close()
+
+
+def test_rejected_rows_download_from_a_source_dataset(data_server, browser, fixture_warehouse):
+    base, version = data_server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1400})
+    try:
+        page = ctx.new_page()
+        page.goto(f"{base}/data?dataset=perizinan")
+        wait_idle(page)
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.wait_for_selector("a[download][href*='baris-ditolak']", timeout=60_000)
+        hrefs = page.locator("a[download]").evaluate_all("els => els.map(e => e.href)")
+        href = next(h for h in hrefs if "baris-ditolak" in h and h.endswith(".csv"))
+        resp = page.request.get(href)
+        assert resp.ok
+        records = list(csv.DictReader(io.StringIO(resp.text())))
+        con = duckdb.connect(str(fixture_warehouse.db), read_only=True)
+        rows = con.execute("SELECT count(*) FROM etl_rejects").fetchall()[0][0]
+        con.close()
+        assert len(records) == rows > 0
+        assert {r["source"] for r in records} >= {"perizinan"}
+    finally:
+        ctx.close()
