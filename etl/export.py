@@ -159,7 +159,10 @@ def _write_xlsx(con, ds: Dataset, path: Path, version: str, params: dict) -> Non
         kamus = wb.add_worksheet("kamus")
         for i, row in enumerate(_dictionary_rows(ds)):
             kamus.write_row(i, 0, row)
-        kamus.write_row(len(ds.columns) + 2, 0, [f"{ds.title_id} · versi data {version}"])
+        stamp = f"{ds.title_id} · versi data {version}"
+        if "as_of" in params:
+            stamp += f" · kolom SLA dihitung per {params['as_of']:%Y-%m-%d}"
+        kamus.write_row(len(ds.columns) + 2, 0, [stamp])
     finally:
         wb.close()
 

@@ -186,6 +186,30 @@ def test_package_validates_with_frictionless(fixture_warehouse, tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
 
+def test_package_states_the_as_of_date_and_totals(exports, fixture_warehouse):
+    dest, doc = exports
+    con = duckdb.connect(str(fixture_warehouse.db), read_only=True)
+    as_of = con.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchall()[0][0]
+    pagu = con.execute("SELECT tahun, coalesce(tahap, 'murni'), sum(pagu) FROM anggaran "
+                       "GROUP BY ALL").fetchall()
+    con.close()
+    assert doc["as_of"] == as_of
+    with zipfile.ZipFile(dest / doc["package"]["file"]) as zf:
+        meta = json.loads(zf.read(f"{export.PACKAGE_DIR}/datapackage.json"))
+    resources = {r["name"]: r for r in meta["resources"]}
+    for name in ("pengaduan", "perizinan"):
+        assert resources[name]["x-computed-as-of"] == as_of
+    # the package's totals add up, per year and stage, to the warehouse's pagu
+    got: dict[tuple, Decimal] = {}
+    for row in resources["anggaran"]["x-totals"]:
+        key = (row["tahun"], row["tahap"])
+        got[key] = got.get(key, Decimal(0)) + Decimal(row["jumlah"])
+    assert got == {(y, s): Decimal(str(v)) for y, s, v in pagu}
+    kamus = pl.read_excel(_file(exports, "pengaduan", "xlsx"), sheet_name="kamus",
+                          has_header=False, infer_schema_length=0)
+    assert any(as_of in str(v) for v in kamus[kamus.columns[0]].to_list())
+
+
 def test_zipped_package_in_exports_is_the_same_package(exports):
     dest, doc = exports
     with zipfile.ZipFile(dest / doc["package"]["file"]) as zf:
