@@ -92,6 +92,13 @@ def test_replicas_starting_together_migrate_once(store):
             eng.dispose()
 
 
+def test_db_commands_upgrade_and_report_the_revision(store, capsys):
+    assert cli.main(["db", "upgrade"]) == 0
+    assert cli.main(["db", "current"]) == 0
+    head = migrate.head()
+    assert capsys.readouterr().out.splitlines()[-1] == f"store at {head}, newest {head}"
+
+
 @pytest.mark.sqlite_only  # no pre-Alembic PostgreSQL store exists: the driver was missing
 def test_a_version_3_store_of_the_old_code_upgrades_in_place(tmp_path, monkeypatch):
     path = legacy_store(tmp_path, "store_v3", monkeypatch)
