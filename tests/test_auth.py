@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lentera import cli
-from lentera.store import auth, tables
+from lentera.store import audit, auth, tables
 
 PW = "kata-sandi-uji-123"
 SKPD = "1.03.0.00.0.00.01.0000"
@@ -127,9 +127,12 @@ def test_sign_out_revokes_the_session_on_every_copy(store):
     session: dict = {}
     auth.start_session(session, user)
     copy = dict(session)  # the same session as seen by another tab or replica
+    token = auth.session_token(session)
     auth.sign_out(session)
     assert auth.session_user(copy) is None and auth.SESSION_KEY not in copy
+    auth.sign_out({auth.SESSION_KEY: token})  # again, from another tab: logged once
     assert auth.revoke_session("unknown-token") is None
+    assert audit.entries()["action"].to_list().count("logout") == 1
 
 
 def test_disable_and_reset_revoke_every_session_of_the_user(store):

@@ -280,16 +280,23 @@ def session_from_token(token: str | None, *, now: dt.datetime | None = None) -> 
     return User(row.username, row.role, row.kode_skpd)
 
 
-def revoke_session(token: str | None, *, now: dt.datetime | None = None) -> str | None:
+def revoke_session(token: str | None, *, now: dt.datetime | None = None,
+                   audit_as_logout: bool = False) -> str | None:
     """End a session everywhere; the user name it belonged to (None for an unknown token)."""
     if not isinstance(token, str) or not token:
         return None
-    t, key = petugas_session, _token_hash(token)
+    t, u, key = petugas_session, petugas_user, _token_hash(token)
     with engine.write_transaction() as conn:
-        username = conn.execute(select(t.c.username).where(t.c.token_hash == key)).scalar()
+        row = conn.execute(select(t.c.username, t.c.revoked_at, u.c.role)
+                           .join(u, u.c.username == t.c.username)
+                           .where(t.c.token_hash == key)).first()
+        if row is None:
+            return None
         conn.execute(update(t).where(t.c.token_hash == key, t.c.revoked_at.is_(None))
                      .values(revoked_at=now or utc_now()))
-    return username
+        if audit_as_logout and row.revoked_at is None:
+            audit.record(conn, actor=row.username, role=row.role, action="logout")
+    return row.username
 
 
 def start_session(session: MutableMapping, user: User, *, now: dt.datetime | None = None) -> None:
@@ -304,13 +311,9 @@ def session_token(session: MutableMapping) -> str | None:
 
 
 def sign_out(session: MutableMapping) -> None:
-    """Revoke this session's server-side record (on every replica) and log it."""
+    """Revoke this session's server-side record (on every replica) and log it, in one transaction."""
     token = session.pop(SESSION_KEY, None)
-    username = revoke_session(token) if isinstance(token, str) else None
-    if username:
-        user = lookup(username)
-        with engine.write_transaction() as conn:
-            audit.record(conn, actor=username, role=user.role if user else "-", action="logout")
+    revoke_session(token if isinstance(token, str) else None, audit_as_logout=True)
 
 
 def session_user(session: MutableMapping, *, now: dt.datetime | None = None) -> User | None:
