@@ -43,15 +43,19 @@ pages = {
     ],
     # Officials' pages exist in the menu (and by URL) only for a signed-in role that may use
     # them; each page checks the role again at its top (lentera.web.session.require).
+    # An officials' URL the visitor may not open yet is a hidden page that leads to Masuk and
+    # back (signed out) or says the role does not fit (signed in).
     t("common.section_officials"): [
         *[st.Page(f"pages/{name}.py", title=t(f"pages.{name}"), icon=icon,
                   url_path=name.replace("_", "-"))
+          if petugas is not None and petugas.may(name) else
+          st.Page(session.sign_in_first(name), title=t(f"pages.{name}"), icon=icon,
+                  url_path=name.replace("_", "-"), visibility="hidden")
           for petugas in [session.current_user()]  # one store read per run
           for name, icon in (("tinjauan", ":material/event_note:"),
                              ("verifikasi", ":material/fact_check:"),
                              ("tindak_lanjut", ":material/assignment_turned_in:"),
-                             ("loket", ":material/support_agent:"))
-          if petugas is not None and petugas.may(name)],
+                             ("loket", ":material/support_agent:"))],
         st.Page("pages/masuk.py", title=t("petugas.masuk"), icon=":material/login:",
                 url_path="masuk"),
     ],

@@ -5,6 +5,7 @@
 
 import streamlit as st
 
+from lentera.web import signin
 from lentera.web.server import ROUTES, lifespan
 
-app = st.App("app.py", routes=ROUTES, lifespan=lifespan)
+app = st.App("app.py", routes=ROUTES + signin.ROUTES, lifespan=lifespan)

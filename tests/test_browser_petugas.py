@@ -33,7 +33,9 @@ def sign_in(page, username: str) -> None:
     wait_idle(page)
     page.get_by_label(t("petugas.username")).fill(username)
     page.get_by_label(t("petugas.password"), exact=True).fill(PW)
-    page.get_by_role("button", name=t("petugas.sign_in")).click()
+    # the form posts to /petugas/masuk, which sets the session cookie and sends the browser back
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("petugas.sign_in")).click()
     wait_idle(page)
     page.get_by_text(username).first.wait_for()
 
@@ -41,7 +43,8 @@ def sign_in(page, username: str) -> None:
 def sign_out(page) -> None:
     page.get_by_role("link", name=t("petugas.masuk")).first.click()
     wait_idle(page)
-    page.get_by_role("button", name=t("petugas.sign_out")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("petugas.sign_out")).click()
     wait_idle(page)
 
 

@@ -8,7 +8,8 @@ receipt (`CitizenForm`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import html
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -208,3 +209,31 @@ class CitizenForm:
     def start_again_button(self, label: str) -> None:
         """The "new report" button that clears this form."""
         st.button(label, key=f"{self.page}_new", on_click=self.start_again, icon=":material/add:")
+
+
+# ---------------------------------------------------------------- plain HTML forms (sign-in)
+
+_FORM_CSS = """<style>
+.lentera-form{display:flex;flex-direction:column;gap:.75rem;max-width:26rem;padding:1rem;
+ border:1px solid rgba(49,51,63,.2);border-radius:.5rem}
+.lentera-form label{display:flex;flex-direction:column;gap:.25rem;font-size:.875rem}
+.lentera-form input{font:inherit;padding:.5rem .75rem;border:1px solid rgba(49,51,63,.3);
+ border-radius:.5rem;background:#f0f2f6}
+.lentera-form button{font:inherit;align-self:flex-start;padding:.4rem 1rem;border-radius:.5rem;
+ border:1px solid #0b6e99;background:#0b6e99;color:#fff;cursor:pointer}
+</style>"""
+
+
+def post_form(action: str, *, submit: str, lang: str, csrf: str,
+              fields: Sequence[tuple[str, str, str, str]] = (),
+              hidden: Mapping[str, str] | None = None) -> str:
+    """A plain HTML form POSTed to one of the app's routes (`fields`: name, label, type,
+    autocomplete); every text is escaped. Used where the answer must set a cookie."""
+    esc = html.escape
+    rows = [f'<label>{esc(label)}<input name="{esc(name)}" type="{esc(kind)}" required '
+            f'autocomplete="{esc(auto)}" maxlength="256"></label>'
+            for name, label, kind, auto in fields]
+    extra = {"csrf": csrf, "lang": lang, **(hidden or {})}
+    rows += [f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in extra.items()]
+    return (f'{_FORM_CSS}<form class="lentera-form" method="post" action="{esc(action)}">'
+            + "".join(rows) + f'<button type="submit">{esc(submit)}</button></form>')

@@ -9,9 +9,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lentera.core import config
-from lentera.core.i18n import t
+from lentera.core.i18n import get_lang, t
 from lentera.services import warga
 from lentera.store import auth
+from lentera.web import signin
 
 
 def state() -> MutableMapping:
@@ -39,9 +40,28 @@ def _oidc_user() -> auth.User | None:
     return auth.lookup(email) if email else None
 
 
+def _cookie(name: str) -> str | None:
+    try:
+        return st.context.cookies.get(name)
+    except (AttributeError, RuntimeError):  # outside a browser request (AppTest, scripts)
+        return None
+
+
+def signed_in_by_cookie() -> bool:
+    """True when this visitor's sign-in comes from the officials' session cookie."""
+    token = signin.token_from_cookie(_cookie(signin.COOKIE))
+    return token is not None and token == auth.session_token(state())
+
+
 def current_user() -> auth.User | None:
-    """The signed-in official of this session (local or single sign-on), re-checked now."""
+    """The signed-in official (the sign-in cookie, this session, or single sign-on), re-checked now."""
     session = state()
+    token = signin.token_from_cookie(_cookie(signin.COOKIE))
+    if token is not None:
+        user = auth.session_from_token(token)
+        if user is not None:
+            session[auth.SESSION_KEY] = token  # services check the role through this mapping
+            return user
     user = auth.session_user(session)
     if user is None:
         sso = _oidc_user()
@@ -49,6 +69,18 @@ def current_user() -> auth.User | None:
             auth.start_session(session, sso)
             return sso
     return user
+
+
+def sign_in_first(page: str):
+    """The stand-in for an officials' page this visitor may not open: signed out, it goes to
+    Masuk (which comes back here after sign-in); signed in with another role, it says so."""
+    def stand_in() -> None:
+        if current_user() is None:
+            st.switch_page("pages/masuk.py", query_params={"next": page.replace("_", "-"),
+                                                          "lang": get_lang()})
+        st.warning(t("petugas.err_denied"), icon=":material/lock:")
+    stand_in.__name__ = f"sign_in_first_{page}"  # Streamlit names a function page by it
+    return stand_in
 
 
 def require(page: str) -> auth.User:

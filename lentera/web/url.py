@@ -36,6 +36,12 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+def raw_param(name: str, max_chars: int = 64) -> str | None:
+    """A URL parameter as text (cut to `max_chars`), for values checked by the caller."""
+    value = st.query_params.get(name)
+    return value[:max_chars] if isinstance(value, str) and value else None
+
+
 def _url_value(name: str, options: list[Any]) -> tuple[bool, Any]:
     raw = st.query_params.get(name)
     if raw is None:
