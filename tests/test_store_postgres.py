@@ -110,3 +110,42 @@ def test_a_missing_server_is_a_clear_skip_or_a_failure_when_required(monkeypatch
     monkeypatch.setenv("LENTERA_REQUIRE_POSTGRES", "1")
     with pytest.raises(pytest.fail.Exception, match="LENTERA_REQUIRE_POSTGRES=1"):
         _postgres_missing("no server")
+
+
+def test_two_checks_at_once_cannot_both_take_the_last_slot(store):
+    """The first check pauses between reading the attempts and recording its own; the second
+    must wait for it (writers' turn) instead of reading the same count."""
+    import threading
+    import time
+
+    import sqlalchemy as sa
+
+    submissions.init()
+    limit = config.rate_limit()[0]
+    for k in range(limit - 1):
+        assert ratelimit.check_and_record(f"isi-{k}", "203.0.113.60").allowed
+    paused = threading.Event()
+
+    def pause_once(conn, cursor, statement, *args) -> None:
+        if "FROM rate_event" in statement and statement.lstrip().upper().startswith("SELECT") \
+                and not paused.is_set():
+            paused.set()
+            time.sleep(1.0)
+
+    sa.event.listen(engine.current(), "after_cursor_execute", pause_once)
+    results: dict[str, bool] = {}
+
+    def check(name: str) -> None:
+        results[name] = ratelimit.check_and_record(name, "203.0.113.60").allowed
+
+    try:
+        first = threading.Thread(target=check, args=("pertama",))
+        first.start()
+        assert paused.wait(30)
+        second = threading.Thread(target=check, args=("kedua",))
+        second.start()
+        first.join(60)
+        second.join(60)
+    finally:
+        sa.event.remove(engine.current(), "after_cursor_execute", pause_once)
+    assert results == {"pertama": True, "kedua": False}
