@@ -207,3 +207,12 @@ def test_page_breaks_the_budget_total_down(warehouse_env):
     years = set(catalog.totals("anggaran")["tahun"].cast(str))
     assert any(t("data.col_berlaku") in f.columns and
                set(f[t("data.col_tahun")].astype(str)) == years for f in frames)
+
+
+@pytest.mark.parametrize("name", ["pengaduan", "kalender_kerja", "standar_layanan",
+                                  "baris_ditolak", "usulan"])
+def test_page_opens_every_kind_of_dataset(warehouse_env, name):
+    at = _open(dataset=name)
+    assert catalog.DATASETS[name].title_id in [s.value for s in at.subheader]
+    dictionary = next(d.value for d in at.dataframe if t("data.col_kolom") in d.value.columns)
+    assert list(dictionary[t("data.col_kolom")]) == [c.name for c in catalog.DATASETS[name].columns]
