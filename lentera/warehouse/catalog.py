@@ -343,10 +343,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     ),
     _from_source(
         "pengaduan",
-        "Pengaduan masyarakat dari SP4N-LAPOR! dengan tahapan dan waktunya. Data pribadi "
-        "disamarkan; judul dan isi laporan rahasia dikosongkan.",
-        "Public complaints from SP4N-LAPOR! with their stages and times. Personal data redacted; "
-        "title and text of confidential reports are left empty.",
+        "Pengaduan masyarakat dari SP4N-LAPOR! dengan tahapan dan waktunya, serta SLA-nya (target, "
+        "tanggal target, hari kerja kotor dan bersih, tepat waktu) pada tanggal data, dihitung "
+        "dengan aturan yang sama dengan halaman Pengaduan. Data pribadi disamarkan; judul dan isi "
+        "laporan rahasia dikosongkan.",
+        "Public complaints from SP4N-LAPOR! with their stages and times, and their SLA (target, "
+        "target date, gross and net working days, on time) at the data's date, computed by the "
+        "same rule as the Pengaduan page. Personal data redacted; title and text of confidential "
+        "reports are left empty.",
         extra=PENGADUAN_SLA_COLUMNS,
         exprs={"judul": "CASE WHEN rahasia THEN NULL ELSE judul END",
                "isi": "CASE WHEN rahasia THEN NULL ELSE isi END"},
@@ -356,10 +360,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     ),
     _from_source(
         "perizinan",
-        "Permohonan izin dan layanan dengan tanggal berkas lengkap, selesai dan targetnya. Nama "
-        "pemohon hanya untuk badan usaha.",
-        "Permit and service applications with file-complete and finish dates and targets. "
-        "Applicant names for businesses only.",
+        "Permohonan izin dan layanan dengan tanggal berkas lengkap, selesai dan targetnya, serta "
+        "hari kerja dan putusan dalam standar pada tanggal data (aturan yang sama dengan halaman "
+        "Perizinan). Nama pemohon hanya untuk badan usaha.",
+        "Permit and service applications with file-complete and finish dates and targets, and "
+        "their working days and within-standard verdict at the data's date (the same rule as the "
+        "Perizinan page). Applicant names for businesses only.",
         extra=PERIZINAN_SLA_COLUMNS,
         order_by=("tanggal_permohonan", "nomor_permohonan"),
         time_sql="min(tanggal_permohonan)::VARCHAR, max(tanggal_permohonan)::VARCHAR",
