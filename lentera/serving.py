@@ -96,11 +96,11 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> Non
 class Stack:
     """N app processes and nginx in front; `start()`, `stop()`, and `watch()` to restart exits."""
 
-    def __init__(self, processes: int, port: int, first_app_port: int,
+    def __init__(self, processes: int, port: int, first_app_port: int = 8601,
                  run_dir: Path | None = None, env: dict[str, str] | None = None,
-                 listen: str = "127.0.0.1") -> None:
+                 listen: str = "127.0.0.1", app_ports: list[int] | None = None) -> None:
         self.listen = listen
-        self.ports = [first_app_port + i for i in range(processes)]
+        self.ports = list(app_ports or [first_app_port + i for i in range(processes)])
         self.port = port
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="lentera-serve-"))
         self.run_dir.mkdir(parents=True, exist_ok=True)
