@@ -127,28 +127,49 @@ PERIZINAN_SLA_COLUMNS = (
            description_id="Tanggal target: hari kerja ke-(target_hari_kerja) sesudah tanggal_mulai",
            description_en="Target date: the target_hari_kerja-th working day after tanggal_mulai",
            example="2026-04-09"),
-    Column("hari_kotor", "int", "INTEGER", derived=True,
-           description_id="Hari kerja kotor: idx kalender_kerja pada tanggal selesai (atau tanggal "
-                          "data bila masih diproses) dikurangi idx pada tanggal_mulai; kosong bila "
-                          "berakhir tanpa tanggal selesai",
-           description_en="Gross working days: kalender_kerja idx on the end date (or the data's "
-                          "date while in progress) minus idx on tanggal_mulai; empty when ended "
-                          "without an end date", unit="hari kerja"),
+    Column("hasil", "enum", "VARCHAR", derived=True, values=("terbit", "tidak_terbit", "proses"),
+           description_id="Hasil: terbit (dokumen terbit), tidak_terbit (ditolak, dikembalikan "
+                          "atau dicabut), proses (belum selesai pada tanggal data)",
+           description_en="Outcome: terbit (issued), tidak_terbit (rejected, returned or "
+                          "withdrawn), proses (still in progress on the data's date)"),
+    Column("tanpa_standar", "bool", "BOOLEAN", derived=True,
+           description_id="Layanan tanpa standar waktu: tidak dihitung dalam bagian tepat waktu, "
+                          "dihitung terpisah sebagai 'tanpa standar'",
+           description_en="A service without a time standard: left out of on-time shares, "
+                          "counted separately as 'tanpa standar'"),
     Column("hari_ditunda", "int", "INTEGER", derived=True,
-           description_id="Hari kerja jeda (izin tidak punya jeda: selalu 0)",
-           description_en="Paused working days (permits have no pauses: always 0)",
+           description_id="Hari kerja menunggu berkas lengkap (dari tanggal permohonan sampai "
+                          "tanggal berkas lengkap); jam standar baru mulai sesudahnya",
+           description_en="Working days waiting for a complete file (application date to "
+                          "file-complete date); the standard's clock starts after it",
            unit="hari kerja"),
+    Column("hari_kotor", "int", "INTEGER", derived=True,
+           description_id="Hari kerja kotor: dari tanggal permohonan sampai tanggal selesai (atau "
+                          "tanggal data bila masih diproses) = hari_kerja + hari_ditunda; kosong "
+                          "bila berakhir tanpa tanggal selesai",
+           description_en="Gross working days: application date to the end date (or the data's "
+                          "date while in progress) = hari_kerja + hari_ditunda; empty when ended "
+                          "without an end date", unit="hari kerja"),
     Column("hari_kerja", "int", "INTEGER", derived=True,
-           description_id="Hari kerja bersih (hari_kotor − hari_ditunda)",
-           description_en="Net working days (hari_kotor − hari_ditunda)", unit="hari kerja"),
+           description_id="Hari kerja bersih: dari tanggal_mulai sampai tanggal selesai (atau "
+                          "tanggal data): idx kalender_kerja dikurangi idx",
+           description_en="Net working days: tanggal_mulai to the end date (or the data's date): "
+                          "kalender_kerja idx minus idx", unit="hari kerja"),
     Column("tepat_waktu", "bool", "BOOLEAN", derived=True,
            description_id="Selesai dengan hari_kerja ≤ target_hari_kerja (dalam standar); kosong "
-                          "bila masih diproses atau layanannya tanpa standar",
-           description_en="Finished with hari_kerja ≤ target_hari_kerja (within standard); empty "
-                          "while in progress or for a service without a standard"),
+                          "bila belum selesai atau tanpa standar",
+           description_en="Finished with hari_kerja ≤ target_hari_kerja (within the standard); "
+                          "empty while in progress or without a standard"),
+    Column("tepat_waktu_kotor", "bool", "BOOLEAN", derived=True,
+           description_id="Seperti tepat_waktu, tetapi dengan hari_kotor (dari tanggal permohonan)",
+           description_en="As tepat_waktu, but with hari_kotor (from the application date)"),
     Column("hari_lewat", "int", "INTEGER", derived=True,
            description_id="Hari kerja lewat standar (hari_kerja − target, minimal 0)",
            description_en="Working days past the standard (hari_kerja − target, at least 0)",
+           unit="hari kerja"),
+    Column("hari_lewat_kotor", "int", "INTEGER", derived=True,
+           description_id="Hari kerja kotor lewat standar (hari_kotor − target, minimal 0)",
+           description_en="Gross working days past the standard (hari_kotor − target, at least 0)",
            unit="hari kerja"),
     Column("terbuka", "bool", "BOOLEAN", derived=True,
            description_id="Masih diproses pada tanggal data",
