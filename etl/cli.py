@@ -1,4 +1,4 @@
-"""Command line: `python -m etl sample | load | check` (contract in DESIGN.md)."""
+"""Command line: `python -m etl sample | load | export | check` (contract in DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -45,9 +45,14 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--only", default=None, help="sumber dipisah koma: " + ",".join(SOURCES))
     ld.add_argument("--no-exports", dest="exports", action="store_false",
                     help="jangan siapkan berkas unduhan (lebih cepat)")
-    e = sub.add_parser("export", help="tulis paket data terbuka (Frictionless) ke folder")
-    e.add_argument("--out", type=Path, required=True)
-    e.add_argument("--db", type=Path, default=None)
+    e = sub.add_parser("export", help="tulis paket data terbuka (Frictionless) ke folder, atau "
+                                      "Parquet per kode wilayah untuk provinsi")
+    target = e.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="folder paket data terbuka (Frictionless)")
+    target.add_argument("--partitioned", type=Path, metavar="DIR",
+                        help="pohon Parquet DIR/kode_wilayah=<kode>/<dataset>/data.parquet; "
+                             "hanya partisi wilayah gudang ini yang diganti")
+    e.add_argument("--db", type=Path, default=None, help="gudang data (bawaan: LENTERA_WAREHOUSE)")
     c = sub.add_parser("check", help="periksa berkas tanpa memuat")
     c.add_argument("path", type=Path)
     c.add_argument("--source", required=True)
@@ -79,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
         if not Path(db).exists():
             print(f"gudang data tidak ada: {db}", file=sys.stderr)
             return 2
+        if args.partitioned is not None:
+            try:
+                doc = export.export_partitioned(db, args.partitioned)
+            except export.ExportError as exc:
+                print(f"partisi tidak dibuat: {exc}", file=sys.stderr)
+                return 2
+            rows = sum(d["rows"] for d in doc["datasets"].values())
+            part = export.partition_dir(args.partitioned, doc[export.PARTITION_KEY])
+            print(f"Partisi {doc['nama_wilayah']} ({doc[export.PARTITION_KEY]}) ditulis: {part} "
+                  f"— {len(doc['datasets'])} dataset, {rows:,} baris, versi {doc['data_version']}")
+            return 0
         try:
             path = export.export_package(db, args.out)
         except export.ExportError as exc:

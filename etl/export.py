@@ -6,7 +6,8 @@ Excel's 1,048,576 rows: bigger datasets get a note pointing to CSV/Parquet inste
 could not open them anyway) and GeoJSON where there is geometry, plus the zipped Frictionless
 package and a `manifest.json`. Every file is streamed by DuckDB `COPY … TO` (XLSX in batches), so
 millions of rows are never held in Python. Files bigger than Streamlit's static-file limit are
-zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader.
+zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader;
+`export_partitioned` writes the same rows as Parquet partitioned by region code for a province.
 
 Exports read the warehouse through the semantic layer (`lentera.warehouse.semantic.connect`), so
 the SLA columns of complaints and permits come from the same macros as the pages, at the data's
@@ -495,3 +496,118 @@ def diff_datasets(old_db: Path | None, new_con: duckdb.DuckDBPyConnection) -> pl
             new_con.execute(f"DETACH {alias}")
     return pl.DataFrame(out, orient="row", schema={"dataset": pl.String, "added": pl.Int64,
                                                    "removed": pl.Int64, "changed": pl.Int64})
+
+
+# --- many kabupaten: the warehouse as Parquet partitioned by region -------------------------
+
+# Hive-style partition key: DuckDB's read_parquet(..., hive_partitioning = true) turns the folder
+# name `kode_wilayah=<kode>` into a column, so a province reads every kabupaten in one query.
+PARTITION_KEY = "kode_wilayah"
+PARTITION_FILE = "data.parquet"
+# One row per partition naming the region and its data version (joined by a province's queries).
+PROFILE_DATASET = "kabupaten"
+# A Kemendagri code such as `61.12`: never a path separator, `=` or a leading dot in a folder name.
+_REGION_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+
+
+def partition_dir(root: Path, kode: str) -> Path:
+    """The folder of one region's partition: `<root>/kode_wilayah=<kode>`."""
+    if not _REGION_CODE.fullmatch(kode or ""):
+        raise ExportError(f"kode wilayah tidak bisa dipakai sebagai nama folder: {kode!r}")
+    return Path(root) / f"{PARTITION_KEY}={kode}"
+
+
+def _region_of(facts: dict[str, str]) -> tuple[str, str, str]:
+    """(code, name, province) of the warehouse: its meta, else the configured region file."""
+    region = config.region()
+    kode = facts.get("region") or region.kode
+    nama = facts.get("region_nama") or (region.nama if kode == region.kode else "")
+    provinsi = region.provinsi if kode == region.kode else ""
+    return kode, nama, provinsi
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False if unavailable."""
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _swap_into_place(work: Path, final: Path) -> None:
+    """Put the finished `work` folder at `final`, replacing an older partition there."""
+    if final.exists() and _exchange(work, final):
+        shutil.rmtree(work)  # after the exchange it holds the previous partition
+        return
+    # Fallback: two renames; readers may miss this region for the instant between them.
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    try:
+        os.replace(work, final)
+    except BaseException:
+        if old.exists():
+            os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def export_partitioned(db: Path, root: Path) -> dict:
+    """Write every published dataset as `<root>/kode_wilayah=<kode>/<dataset>/data.parquet`.
+
+    The rows are those of the open-data downloads (`DATASETS`, the same queries and SLA columns
+    at the data's date); the region comes from the warehouse's meta. Only this region's partition
+    is replaced, and atomically: it is written beside the tree in a hidden folder and renamed into
+    place when complete. Other regions' partitions are never touched. Returns the partition's
+    manifest (also written as `manifest.json` in it).
+    """
+    root = Path(root)
+    con = _connect(db)
+    try:
+        version = _version(con)
+        as_of = _as_of(con)
+        kode, nama, provinsi = _region_of(_meta(con))
+        final = partition_dir(root, kode)
+        is_sample = _meta(con).get("is_sample") == "true"
+        work = root / f".{final.name}.part-{os.getpid()}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    except BaseException:
+        con.close()
+        raise
+    try:
+        datasets: dict[str, dict] = {}
+        for ds in DATASETS.values():
+            (work / ds.name).mkdir()
+            path = work / ds.name / PARTITION_FILE
+            _copy_parquet(con, ds.select_sql(), path, ds.query_params(as_of))
+            rows = con.execute("SELECT count(*) FROM read_parquet($p)",
+                               {"p": str(path)}).fetchall()[0][0]
+            datasets[ds.name] = {"rows": rows, "file": f"{ds.name}/{PARTITION_FILE}"}
+        written_at = _now_iso()
+        (work / PROFILE_DATASET).mkdir()
+        con.execute(
+            "COPY (SELECT CAST($nama AS VARCHAR) AS nama_wilayah, "
+            "CAST($provinsi AS VARCHAR) AS provinsi, CAST($version AS VARCHAR) AS data_version, "
+            "CAST($as_of AS DATE) AS as_of, CAST($sample AS BOOLEAN) AS data_contoh, "
+            "CAST($written AS TIMESTAMP) AS ditulis) TO $path (FORMAT parquet)",
+            {"nama": nama, "provinsi": provinsi, "version": version, "as_of": as_of,
+             "sample": is_sample, "written": written_at.rstrip("Z"),
+             "path": str(work / PROFILE_DATASET / PARTITION_FILE)})
+        doc = {PARTITION_KEY: kode, "nama_wilayah": nama, "provinsi": provinsi,
+               "data_version": version, "as_of": as_of.isoformat(), "is_sample": is_sample,
+               "written_at": written_at, "datasets": datasets}
+        (work / "manifest.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False),
+                                            encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        con.close()
+    _swap_into_place(work, final)
+    return doc
