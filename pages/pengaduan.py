@@ -71,11 +71,12 @@ m1.metric(t("pengaduan.m_jumlah"), fmt.number(r["jumlah"]))
 # net of pauses is the official verdict; gross stands beside it so pauses cannot hide lateness
 m2.metric(t("pengaduan.m_tepat"), fmt.percent(r["persen_tepat_waktu"]),
           delta=t("pengaduan.m_tepat_kotor", persen=fmt.percent(r["persen_tepat_waktu_kotor"])),
-          delta_color="off", help=t("pengaduan.m_tepat_help"))
+          delta_color="off", delta_arrow="off", help=t("pengaduan.m_tepat_help"))
 m3.metric(t("pengaduan.m_terbuka"), fmt.number(r["terbuka"]),
           delta=t("pengaduan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"]),
                   kotor=fmt.number(r["terbuka_lewat_kotor"])),
-          delta_color="off", help=t("pengaduan.m_terbuka_help", date=fmt.date(as_of)))
+          delta_color="off", delta_arrow="off",
+          help=t("pengaduan.m_terbuka_help", date=fmt.date(as_of)))
 delta = w["minggu_lalu"] - w["minggu_sebelumnya"]
 m4.metric(t("pengaduan.m_minggu", date=fmt.date(w["minggu_lalu_mulai"])),
           fmt.number(w["minggu_lalu"]),

@@ -82,14 +82,15 @@ m5, m6 = st.columns(2)
 m1.metric(t("perizinan.m_jumlah"), fmt.number(r["jumlah"]))
 m2.metric(t("perizinan.m_terbit"), fmt.number(r["terbit"]),
           delta=t("perizinan.m_terbit_delta", n=fmt.number(r["tidak_terbit"])),
-          delta_color="off")
+          delta_color="off", delta_arrow="off")
 m3.metric(t("perizinan.m_tepat"), fmt.percent(r["persen_tepat_waktu"]),
           help=t("perizinan.m_tepat_help"))
 m4.metric(t("perizinan.m_tepat_kotor"), fmt.percent(r["persen_tepat_waktu_kotor"]),
           help=t("perizinan.m_tepat_kotor_help"))
 m5.metric(t("perizinan.m_terbuka"), fmt.number(r["terbuka"]),
           delta=t("perizinan.m_terbuka_delta", n=fmt.number(r["terbuka_lewat"])),
-          delta_color="off", help=t("perizinan.m_terbuka_help", date=fmt.date(as_of)))
+          delta_color="off", delta_arrow="off",
+          help=t("perizinan.m_terbuka_help", date=fmt.date(as_of)))
 m6.metric(t("perizinan.m_nib"), fmt.number(r["nib_terbit"]))
 st.caption(t("perizinan.ringkasan_caption",
              tidak_terbit=fmt.percent(r["persen_tepat_waktu_tidak_terbit"]),

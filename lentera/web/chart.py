@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from lentera.core.i18n import t
+from lentera.core.i18n import get_lang, t
 from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
 
@@ -69,11 +69,23 @@ def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = N
                        key=f"{key}__xlsx", on_click="ignore", width="stretch")
 
 
+def escape_markdown(text: str) -> str:
+    """`text` shown literally by st.markdown (no emphasis, links or HTML from it)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
 def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
           on_select: str = "ignore", base: Base | None = None):
     """Draw a Plotly figure with its rows one click away; returns the selection event if asked."""
     caption = _caption(caption, base)
+    # A Plotly title never wraps and is cut on a phone: the title goes above as page text instead.
+    title = fig.layout.title.text if fig.layout.title is not None else None
+    if title:
+        st.markdown(f"**{escape_markdown(title)}**")
+        fig.update_layout(title=None)
+    # Indonesian readers write 4.950 and 72,2: Plotly's own numbers follow the reader's language.
     fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=40, b=8),
+                      separators=",." if get_lang() == "id" else ".,",
                       legend=dict(orientation="h", yanchor="top", y=-0.15))
     event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, alt=caption,
                             config={"displaylogo": False, "responsive": True})
