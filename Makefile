@@ -43,8 +43,9 @@ lint: install
 test: install lint
 	$(PY) -m pytest
 
+# BENCH_ARGS="--quick" for a small run; "--only pages,crowd" for some sections (python -m bench -h)
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(LENTERA_DATA_DIR)/raw $(WAREHOUSE) .pytest_cache

@@ -47,12 +47,24 @@ class Result:
         return sum(len(v) for v in self.seconds.values())
 
 
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MiB; NaN once it is gone."""
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def pct(values, p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-async def _view(ws, page: str) -> tuple[int, bool]:
+async def view(ws, page: str) -> tuple[int, bool]:
+    """Ask for one page on an open session; (bytes the server sent, whether it showed an exception)."""
     msg = BackMsg()
     msg.rerun_script.page_name = page
     await ws.send(msg.SerializeToString())
@@ -66,7 +78,8 @@ async def _view(ws, page: str) -> tuple[int, bool]:
         if (kind == "delta" and fwd.delta.WhichOneof("type") == "new_element"
                 and fwd.delta.new_element.WhichOneof("type") == "exception"):
             exception = True
-        if kind == "script_finished":
+        # A run the page itself restarts (st.rerun) is not the end of the view.
+        if kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             return nbytes, exception
 
 
@@ -82,7 +95,7 @@ async def _visitor(i: int, url: str, pages: list[str], rounds: int, think: float
                 while done < len(plan):
                     page = plan[done]
                     start = time.perf_counter()
-                    nbytes, exception = await _view(ws, page)
+                    nbytes, exception = await view(ws, page)
                     elapsed = time.perf_counter() - start
                     out.seconds[page].append(elapsed)
                     (out.first if first else out.later).append(elapsed)

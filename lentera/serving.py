@@ -66,25 +66,27 @@ def render_nginx(prefix: Path, listen: str, app_ports: list[int]) -> Path:
     return conf
 
 
-def start_app(port: int, env: dict[str, str], log_dir: Path) -> subprocess.Popen:
+def start_app(port: int, env: dict[str, str], log_dir: Path,
+              script: Path = ROOT / "serve.py") -> subprocess.Popen:
     """One app process on 127.0.0.1:`port` (its output in `<log_dir>/app-<port>.log`)."""
     log = (log_dir / f"app-{port}.log").open("ab")
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
-    """Until `/readyz` on `port` answers 200; raises if the process exits or time runs out."""
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0,
+               path: str = "/readyz") -> None:
+    """Until `path` on `port` answers 200; raises if the process exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"app process on port {port} exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -98,7 +100,10 @@ class Stack:
 
     def __init__(self, processes: int, port: int, first_app_port: int = 8601,
                  run_dir: Path | None = None, env: dict[str, str] | None = None,
-                 listen: str = "127.0.0.1", app_ports: list[int] | None = None) -> None:
+                 listen: str = "127.0.0.1", app_ports: list[int] | None = None,
+                 script: Path = ROOT / "serve.py", ready_path: str = "/readyz") -> None:
+        # `make bench` serves its floor page (a plain script: Streamlit's own health route) too.
+        self.script, self.ready_path = script, ready_path
         self.listen = listen
         self.ports = list(app_ports or [first_app_port + i for i in range(processes)])
         self.port = port
@@ -114,9 +119,9 @@ class Stack:
         if binary is None:
             raise RuntimeError("nginx is not installed (Debian: apt-get install -y nginx)")
         for port in self.ports:
-            self.apps[port] = start_app(port, self.env, self.run_dir)
+            self.apps[port] = start_app(port, self.env, self.run_dir, self.script)
         for port in self.ports:
-            wait_ready(port, self.apps[port])
+            wait_ready(port, self.apps[port], path=self.ready_path)
         conf = render_nginx(self.run_dir, f"{self.listen}:{self.port}", self.ports)
         self.nginx = subprocess.Popen([binary, "-p", str(self.run_dir), "-c", str(conf)],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -136,7 +141,7 @@ class Stack:
         """Restart app processes that exited; the ports restarted."""
         again = [p for p, proc in self.apps.items() if proc.poll() is not None]
         for port in again:
-            self.apps[port] = start_app(port, self.env, self.run_dir)
+            self.apps[port] = start_app(port, self.env, self.run_dir, self.script)
         return again
 
     def stop(self) -> None:
