@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from etl.load import check, load
-    from etl.report import report_lines
+    from etl.report import failure_lines, report_lines
 
     if args.command == "load":
         only = args.only.split(",") if args.only else None
@@ -115,4 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in report_lines(result):
         print(line)
     sys.stdout.flush()
+    # exit 2: one line per failed file on stderr (DESIGN.md, command-line contract)
+    for line in failure_lines(result):
+        print(line, file=sys.stderr)
     return result.exit_code

@@ -65,6 +65,7 @@ class FileStats:
     message: str = ""
     ignored_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
+    duplicate_columns: list[str] = field(default_factory=list)
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
 
@@ -134,7 +135,7 @@ def process_source(source: Source, paths: list[tuple[Path, str]], ref: Reference
         stats.append(fs)
         with progress.step(f"{source.name}: {rel}"):
             try:
-                fs.sha256, utf8 = ex.file_digest(path)
+                fs.sha256, utf8, nul = ex.file_facts(path)
             except OSError as exc:
                 fs.status, fs.message = FAILED, f"berkas tidak terbaca: {exc.strerror or exc}"
                 fs.finished_at = _now()
@@ -146,19 +147,34 @@ def process_source(source: Source, paths: list[tuple[Path, str]], ref: Reference
                 continue
             seen[fs.sha256] = rel
             try:
-                got = ex.extract(path, source, rel, utf8=utf8)
+                got = ex.extract(path, source, rel, utf8=utf8, nul=nul)
+                fs.rows_read, fs.rows_skipped = got.rows_read, got.rows_skipped
+                fs.ignored_columns, fs.dropped_columns = got.ignored_columns, got.dropped_columns
+                fs.duplicate_columns = got.duplicate_columns
+                checked = validate(source, got, ref)
+                del got
             except ex.ExtractError as exc:
                 fs.status, fs.message = FAILED, str(exc)
                 fs.finished_at = _now()
                 continue
-            fs.rows_read, fs.rows_skipped = got.rows_read, got.rows_skipped
-            fs.ignored_columns, fs.dropped_columns = got.ignored_columns, got.dropped_columns
-            checked = validate(source, got, ref)
-            del got
-            goods.append(checked.good)
+            except (Exception, pl.exceptions.PanicException) as exc:  # noqa: BLE001
+                # Never a traceback for a bad input file: an unforeseen reader failure is
+                # that file's failure, named with its first line.
+                first = (str(exc).strip().splitlines() or [""])[0][:200]
+                fs.status, fs.message = FAILED, f"berkas tidak bisa diproses: {type(exc).__name__}: {first}"
+                fs.finished_at = _now()
+                continue
             rejects.append(checked.rejects)
             warnings.append(checked.warnings)
             fs.finished_at = _now()
+            if checked.good.height == 0:
+                # Not one row usable: the wrong file or a changed format; it must not empty
+                # the table (the rejects still go to the report).
+                fs.status, fs.rows_rejected = FAILED, checked.rejects.height
+                fs.message = (f"semua {checked.rejects.height:,} baris ditolak; berkas tidak "
+                              "dimuat (lihat alasan penolakan)")
+                continue
+            goods.append(checked.good)
     empty = pl.DataFrame(schema=REJECT_SCHEMA)
     good = pl.concat(goods, how="vertical_relaxed") if goods else _empty_table(source)
     good, dups = split_duplicates(source, good)
@@ -180,6 +196,9 @@ def process_source(source: Source, paths: list[tuple[Path, str]], ref: Reference
         if fs.dropped_columns:
             fs.message = "; ".join(filter(None, [fs.message, "kolom data pribadi dibuang: "
                                                  + ", ".join(fs.dropped_columns)]))
+        if fs.duplicate_columns:
+            fs.message = "; ".join(filter(None, [fs.message, "kolom ganda: "
+                                                 + "; ".join(fs.duplicate_columns)]))
     return SourceResult(source.name, stats, good, all_rejects, all_warnings)
 
 

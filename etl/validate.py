@@ -50,6 +50,8 @@ _TWO_MARKS = {
     for kind, label in (("lat", "lintang (lat)"), ("lng", "bujur (lng)"))
 }
 REQUIRED = "wajib diisi"
+# Dates outside these years are rejected (the same span as trusted Excel serial numbers).
+DATE_YEARS = (1990, 2100)
 # Statuses that say a case is still running / finished, per source (INPUT_FORMATS.md).
 OPEN_STATUS = {
     "pengaduan": ("diterima", "diverifikasi", "didisposisi", "ditindaklanjuti", "ditunda"),
@@ -138,6 +140,10 @@ def _column_issues(source: Source, col: Column) -> Issue:
     reason = pl.when(unparsed).then(bad)
     if col.kind == "year":
         reason = reason.when(~p.is_between(2000, 2100)).then(pl.lit("tahun di luar 2000–2100"))
+    if col.kind in ("date", "datetime"):
+        # Year 1 or 9999 parses, but would stretch the working-day calendar over millennia.
+        reason = reason.when(~p.dt.year().is_between(*DATE_YEARS)).then(
+            pl.lit(f"tanggal di luar tahun {DATE_YEARS[0]}–{DATE_YEARS[1]}"))
     if col.required:
         reason = reason.when(raw(col.name).is_null()).then(pl.lit(REQUIRED))
     return col.name, reason, raw(col.name)
