@@ -9,6 +9,7 @@ from lentera.figures import anggaran as figures
 from lentera.warehouse import anggaran, musrenbang
 from lentera.web import cite, ui, url
 from lentera.web.chart import Base, chart, rows_controls
+from lentera.web.text import literal
 
 ui.page_header(t("pages.anggaran"), t("pages.anggaran_intro"))
 ui.require_warehouse()
@@ -184,7 +185,8 @@ crumb_cols[0].button(t("anggaran.jejak_semua"), key="jejak_root", on_click=_go_t
                      kwargs={"path": ""}, disabled=not path, type="tertiary")
 for i, c in enumerate(crumbs.iter_rows(named=True)):
     crumb_cols[(i + 1) % len(crumb_cols)].button(
-        anggaran.label_node(c["tingkat"], c["kode"], c["nama"]), key=f"jejak_{i}", on_click=_go_to,
+        literal(anggaran.label_node(c["tingkat"], c["kode"], c["nama"])), key=f"jejak_{i}",
+        on_click=_go_to,
         kwargs={"path": c["path"]}, disabled=c["path"] == path, type="tertiary")
 
 # A sub kegiatan links back to the citizens' proposals it funds (Musrenbang page).
@@ -257,7 +259,8 @@ if anggaran.kata_cari(q):
         rows_controls(hits.drop("dim", "path"), name="anggaran_cari", key="cari", base=dasar)
         st.caption(t("anggaran.cari_buka"))
         for i, h in enumerate(hits.head(8).iter_rows(named=True)):
-            st.button(f"{t('anggaran.jenis_hasil_' + h['jenis'])}: {h['nama']}", key=f"cari_buka_{i}",
+            st.button(f"{t('anggaran.jenis_hasil_' + h['jenis'])}: {literal(h['nama'])}",
+                      key=f"cari_buka_{i}",
                       on_click=_go_to, kwargs={"dim": h["dim"], "path": h["path"]},
                       type="tertiary", icon=":material/subdirectory_arrow_right:")
 

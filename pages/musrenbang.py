@@ -11,6 +11,7 @@ from lentera.figures import maps
 from lentera.figures import musrenbang as figures
 from lentera.warehouse import geo, musrenbang
 from lentera.web import chart, cite, ui, url
+from lentera.web.text import literal
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
 ui.require_warehouse()
@@ -76,7 +77,8 @@ if kode_sub and re.fullmatch(r"[0-9]+(\.[0-9]+){1,6}", kode_sub):
                 st.info(t("musrenbang.sub_not_found", kode=kode_sub, tahun=year))
                 continue
             if money.get("nama_sub_kegiatan"):
-                st.markdown(f"**{money['nama_sub_kegiatan']}** · {money.get('nama_skpd') or ''}")
+                st.markdown(f"**{literal(money['nama_sub_kegiatan'])}** · "
+                            f"{literal(money.get('nama_skpd') or '')}")
             m1, m2, m3 = st.columns(3)
             m1.metric(t("musrenbang.sub_pagu"), fmt.rupiah(money["pagu"]))
             m2.metric(t("musrenbang.sub_realisasi"), fmt.rupiah(money["realisasi"]))

@@ -11,6 +11,7 @@ from lentera.figures import pengaduan as fig_p
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
 from lentera.web import chart, cite, ui, url
+from lentera.web.text import literal
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
 ui.require_warehouse()
@@ -187,7 +188,7 @@ if not digest["per_kategori"].is_empty():
                                 f"selesai-{d_start.isoformat()}-{d_end.isoformat()}"))
 for a in digest["answers"]:
     with st.container(border=True):
-        st.caption(f"{a['ticket']} · {a['kategori']}")
+        st.caption(f"{literal(a['ticket'])} · {literal(a['kategori'])}")
         st.text(a["jawaban"])  # an official's public answer, shown as text
 
 # ---- cite this view ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from lentera.core.i18n import get_lang, t
 from lentera.figures import digest as digest_fig
 from lentera.services import tinjauan
 from lentera.web import chart, session, ui, url
+from lentera.web.text import literal
 
 ui.page_header(t("pages.tinjauan"), t("pages.tinjauan_intro"))
 session.require("tinjauan")  # before any data: a URL never bypasses the role check
@@ -61,4 +62,4 @@ if not digest["per_kategori"].is_empty():
                                   akhir=fmt.date(data["end"])),
                                 f"selesai-{data['start'].isoformat()}-{data['end'].isoformat()}"))
 for a in digest["answers"]:
-    st.markdown(f"**{a['ticket']}** · {a['kategori']} — {a['jawaban']}")
+    st.markdown(f"**{literal(a['ticket'])}** · {literal(a['kategori'])} — {literal(a['jawaban'])}")

@@ -17,6 +17,7 @@ import streamlit as st
 from lentera.core.i18n import get_lang, t
 from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
+from lentera.web.text import literal
 
 # The palette and the download bytes are pure (lentera.figures.export); re-exported for pages.
 __all__ = ["PALETTE", "Base", "chart", "csv_bytes", "deck", "file_name", "rows_controls",
@@ -69,11 +70,6 @@ def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = N
                        key=f"{key}__xlsx", on_click="ignore", width="stretch")
 
 
-def escape_markdown(text: str) -> str:
-    """`text` shown literally by st.markdown (no emphasis, links or HTML from it)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
-
-
 def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
           on_select: str = "ignore", base: Base | None = None):
     """Draw a Plotly figure with its rows one click away; returns the selection event if asked."""
@@ -81,7 +77,7 @@ def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None =
     # A Plotly title never wraps and is cut on a phone: the title goes above as page text instead.
     title = fig.layout.title.text if fig.layout.title is not None else None
     if title:
-        st.markdown(f"**{escape_markdown(title)}**")
+        st.markdown(f"**{literal(title)}**")
         fig.update_layout(title=None)
     # Indonesian readers write 4.950 and 72,2: Plotly's own numbers follow the reader's language.
     fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=40, b=8),

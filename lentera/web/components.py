@@ -20,6 +20,7 @@ from lentera.core.i18n import t
 from lentera.services import petugas, warga
 from lentera.store import auth
 from lentera.web import ui, url
+from lentera.web.text import literal
 
 # ---------------------------------------------------------------- officials' queue
 
@@ -61,7 +62,7 @@ def case_detail(ticket: str, info: dict, *, place: bool = False) -> None:
     if info["rahasia"]:
         st.caption(t("petugas.rahasia"))
     if info["judul"]:
-        st.markdown(f"**{info['judul']}**")
+        st.markdown(f"**{literal(info['judul'])}**")
     st.text(info["isi"] or "")
     if place:
         st.caption(" · ".join(x for x in (info["kategori"], info["nama_desa"],
@@ -104,7 +105,7 @@ def timeline(info: dict, *, reasons: bool = False) -> None:
         for ev in info["timeline"]:
             st.markdown(f"- {fmt.date(ev['at'].date())} · {t('lacak.status_' + ev['to_status'])}"
                         + (f" · `{ev['reason_code']}`" if reasons and ev["reason_code"] else "")
-                        + (f" — {ev['public_note']}" if ev["public_note"] else ""))
+                        + (f" — {literal(ev['public_note'])}" if ev["public_note"] else ""))
 
 
 # ---------------------------------------------------------------- citizens' forms
