@@ -94,8 +94,29 @@ def _count(con: duckdb.DuckDBPyConnection, ds: Dataset, params: dict) -> int:
 # --- one file per format --------------------------------------------------------------------
 
 
+# A CSV cell that a spreadsheet would run as a formula (OWASP: = + - @ tab CR first) gets a
+# leading apostrophe; Parquet, JSON and XLSX keep the raw value. Only text columns are touched.
+FORMULA_START = "^[=+\\-@\t\r]"
+
+
+def csv_safe_sql(con, sql: str, params: dict, text_from: str | None = None) -> str:
+    """`sql` with every text cell that starts like a formula prefixed by an apostrophe (text
+    columns as `text_from` describes them, default `sql` itself)."""
+    described = con.execute(f"SELECT * FROM ({text_from or sql}) LIMIT 0", params).description
+    text = [name for name, kind, *_ in described if str(kind) == "VARCHAR"]
+    if not text:
+        return sql
+    q = catalog.quote_ident
+    swaps = ", ".join(
+        f"CASE WHEN regexp_matches({q(c)}, $formula_start) THEN chr(39) || {q(c)} "
+        f"ELSE {q(c)} END AS {q(c)}" for c in text)
+    return f"SELECT * REPLACE ({swaps}) FROM ({sql})"
+
+
 def _copy_csv(con, sql: str, path: Path, params: dict) -> None:
-    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true)", {**params, "path": str(path)})
+    sql = csv_safe_sql(con, sql, params)
+    con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true)",
+                {**params, "path": str(path), "formula_start": FORMULA_START})
 
 
 def _excel_sql(ds: Dataset) -> str:
@@ -104,16 +125,17 @@ def _excel_sql(ds: Dataset) -> str:
                 if c.sql_type.startswith("DECIMAL") or c.sql_type == "DOUBLE"]
     if not decimals:
         return ds.select_sql()
-    swaps = ", ".join(f"replace({catalog._q(c)}::VARCHAR, '.', ',') AS {catalog._q(c)}"
-                      for c in decimals)
+    q = catalog.quote_ident
+    swaps = ", ".join(f"replace({q(c)}::VARCHAR, '.', ',') AS {q(c)}" for c in decimals)
     return f"SELECT * REPLACE ({swaps}) FROM ({ds.select_sql()})"
 
 
-def _copy_csv_excel(con, sql: str, path: Path, params: dict) -> None:
+def _copy_csv_excel(con, sql: str, path: Path, params: dict, text_from: str) -> None:
     """Semicolons and decimal commas (Excel with Indonesian settings), with a UTF-8 BOM."""
+    sql = csv_safe_sql(con, sql, params, text_from=text_from)
     tmp = path.with_name(path.name + ".nobom")
     con.execute(f"COPY ({sql}) TO $path (FORMAT csv, HEADER true, DELIMITER ';')",
-                {**params, "path": str(tmp)})
+                {**params, "path": str(tmp), "formula_start": FORMULA_START})
     with open(path, "wb") as out, open(tmp, "rb") as src:
         out.write("\ufeff".encode())
         shutil.copyfileobj(src, out, 1024 * 1024)
@@ -169,7 +191,7 @@ def _write_xlsx(con, ds: Dataset, path: Path, version: str, params: dict) -> Non
 
 
 def _properties_sql(ds: Dataset, skip: set[str]) -> str:
-    parts = [f"'{c.name}': {ds.exprs.get(c.name, catalog._q(c.name))}"
+    parts = [f"'{c.name}': {ds.exprs.get(c.name, catalog.quote_ident(c.name))}"
              for c in ds.columns if c.name not in skip]
     return "{" + ", ".join(parts) + "}"
 
@@ -181,7 +203,7 @@ def _copy_geojson(con, ds: Dataset, path: Path, params: dict) -> None:
                     "json_object('type', 'Point', 'coordinates', json_array(lng, lat)) END")
     else:
         geometry = "geojson::JSON"
-    order = (" ORDER BY " + ", ".join(catalog._q(c) for c in ds.order_by)) if ds.order_by else ""
+    order = (" ORDER BY " + ", ".join(catalog.quote_ident(c) for c in ds.order_by)) if ds.order_by else ""
     sql = (f"SELECT 'Feature' AS type, {geometry} AS geometry, {_properties_sql(ds, set())} "
            f"AS properties FROM {ds.from_sql()}{order}")
     tmp = path.with_name(path.name + ".features")
@@ -236,7 +258,8 @@ def write_exports(db: Path, dest: Path) -> dict:
             notes: dict[str, str] = {}
             _copy_csv(con, sql, work / f"{stem}.csv", params)
             files["csv"] = _entry(_zip_if_big(work / f"{stem}.csv"), rows)
-            _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv", params)
+            _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv", params,
+                            text_from=ds.select_sql())
             files["csv_excel"] = _entry(_zip_if_big(work / f"{stem}_excel.csv"), rows)
             _copy_parquet(con, sql, work / f"{stem}.parquet", params)
             files["parquet"] = _entry(_zip_if_big(work / f"{stem}.parquet"), rows)
@@ -461,7 +484,7 @@ def diff_datasets(old_db: Path | None, new_con: duckdb.DuckDBPyConnection) -> pl
     two versions share, except the provenance columns (a re-exported file moves rows around
     without changing them). Without an old warehouse every row counts as added.
     """
-    new_db = catalog._q(new_con.execute("SELECT current_database()").fetchall()[0][0])
+    new_db = catalog.quote_ident(new_con.execute("SELECT current_database()").fetchall()[0][0])
     alias = "lentera_previous"
     attached = False
     if old_db is not None and Path(old_db).exists():
@@ -480,8 +503,8 @@ def diff_datasets(old_db: Path | None, new_con: duckdb.DuckDBPyConnection) -> pl
                 out.append((source.name, n, 0, 0))
                 continue
             shared = [c for c in new_cols if c in old_cols and c not in _PROVENANCE]
-            key = ", ".join(catalog._q(k) for k in source.key)
-            values = ", ".join(catalog._q(c) for c in shared)
+            key = ", ".join(catalog.quote_ident(k) for k in source.key)
+            values = ", ".join(catalog.quote_ident(c) for c in shared)
             side = "SELECT hash({k}) AS k, hash({v}) AS h FROM {db}.main.{t}"
             added, removed, changed = new_con.execute(f"""
                 WITH n AS ({side.format(k=key, v=values, db=new_db, t=source.table)}),

@@ -307,13 +307,13 @@ class Dataset:
         if not self.query:
             return self.table
         # newlines keep a trailing comment of the file from swallowing the parenthesis
-        return f"(\n{db.sql_text(self.query)}\n) AS {_q(self.name)}"
+        return f"(\n{db.sql_text(self.query)}\n) AS {quote_ident(self.name)}"
 
     def select_sql(self) -> str:
         """The export query: every documented column, privacy rules applied, stable order."""
-        cols = ", ".join(f'{self.exprs.get(c.name, _q(c.name))} AS {_q(c.name)}'
+        cols = ", ".join(f'{self.exprs.get(c.name, quote_ident(c.name))} AS {quote_ident(c.name)}'
                          for c in self.columns)
-        order = (" ORDER BY " + ", ".join(_q(c) for c in self.order_by)) if self.order_by else ""
+        order = (" ORDER BY " + ", ".join(quote_ident(c) for c in self.order_by)) if self.order_by else ""
         return f"SELECT {cols} FROM {self.from_sql()}{order}"
 
     def query_params(self, as_of) -> dict:
@@ -322,7 +322,8 @@ class Dataset:
         return {k: known[k] for k in self.params}
 
 
-def _q(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """`name` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -517,7 +518,7 @@ def dictionary(name: str, lang: str = "id") -> pl.DataFrame:
 def summary(name: str) -> dict:
     """Rows, sum of the amount column, time coverage and number of kecamatan of one dataset."""
     ds = DATASETS[name]
-    amount = f"sum({_q(ds.amount)})::DOUBLE" if ds.amount else "NULL::DOUBLE"
+    amount = f"sum({quote_ident(ds.amount)})::DOUBLE" if ds.amount else "NULL::DOUBLE"
     time_sql = ds.time_sql or "NULL::VARCHAR, NULL::VARCHAR"
     has_kec = any(c.name == "kode_kecamatan" for c in ds.columns)
     kec = "count(DISTINCT kode_kecamatan)" if has_kec else "NULL::BIGINT"
