@@ -18,7 +18,7 @@ def alur(fun: pl.DataFrame, stage_label: Mapping[str, str]) -> go.Figure:
         y=[stage_label[s] for s in fun["tahap"].to_list()], x=fun["jumlah"].to_list(),
         text=[f"{fmt.number(n)} · {fmt.rupiah(c)}" for n, c in
               zip(fun["jumlah"].to_list(), fun["perkiraan_biaya"].to_list(), strict=True)],
-        textinfo="text", marker={"color": PALETTE[0]}))
+        textinfo="text", textposition="inside", marker={"color": PALETTE[0]}))
     fig.update_layout(height=360, yaxis_title=None)
     return fig
 
