@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lentera.core import config
+from lentera.core import config, privacy
 from lentera.core.i18n import t
 from lentera.web import session, ui
 
@@ -12,6 +12,8 @@ st.set_page_config(
     layout="wide",
 )
 ui.setup()
+# Every log line of the app (Streamlit's included) is redacted before any handler sees it.
+privacy.install_log_redaction()
 
 # Titles are translated on every run, so the switch in the sidebar renames the menu at once.
 pages = {

@@ -5,7 +5,10 @@
 
 import streamlit as st
 
+from lentera.core import privacy
 from lentera.web import signin
 from lentera.web.server import ROUTES, lifespan
 
+# Log lines are redacted from the server's start (app.py installs it too, for `streamlit run app.py`).
+privacy.install_log_redaction()
 app = st.App("app.py", routes=ROUTES + signin.ROUTES, lifespan=lifespan)

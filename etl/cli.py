@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from lentera.core import config
+from lentera.core import config, privacy
 from lentera.core.schema import SOURCES
 
 
@@ -61,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    privacy.install_log_redaction()
     args = parser().parse_args(argv)
     if args.command == "sample":
         from etl import sample

@@ -25,7 +25,7 @@ from etl import extract as ex
 from etl.progress import Progress
 from etl.reference import Reference, ReferenceError, reference_of, reference_tables
 from etl.validate import REJECT_SCHEMA, split_duplicates, validate
-from lentera.core import config, kalender
+from lentera.core import config, kalender, privacy
 from lentera.core.schema import ETL_TABLES_SQL, REFERENCE_TABLES_SQL, SOURCES, Source
 
 # Same columns as etl_rejects: rows that were fixed (swapped lat/lng) or noted (unknown service).
@@ -199,6 +199,8 @@ def process_source(source: Source, paths: list[tuple[Path, str]], ref: Reference
         if fs.duplicate_columns:
             fs.message = "; ".join(filter(None, [fs.message, "kolom ganda: "
                                                  + "; ".join(fs.duplicate_columns)]))
+    for fs in stats:
+        fs.message = privacy.redact_text(fs.message)  # a reason may quote a cell or a file name
     return SourceResult(source.name, stats, good, all_rejects, all_warnings)
 
 
@@ -209,7 +211,8 @@ def _empty_table(source: Source) -> pl.DataFrame:
 
 
 def _source_files(folder: Path, root: Path) -> list[tuple[Path, str]]:
-    return [(p, p.relative_to(root).as_posix()) for p in ex.files_in(folder)]
+    # The name a file is known by everywhere (tables, rejects, report) is redacted too.
+    return [(p, privacy.redact_text(p.relative_to(root).as_posix())) for p in ex.files_in(folder)]
 
 
 def _table_ddl(source: Source) -> str:
@@ -459,7 +462,7 @@ def check(path: Path, source: str) -> CheckResult:
         folder = path / source if not ex.files_in(path) and (path / source).is_dir() else path
         paths = _source_files(folder, folder)
     elif path.is_file():
-        paths = [(path, path.name)]
+        paths = [(path, privacy.redact_text(path.name))]
     else:
         result.errors.append(f"berkas atau folder tidak ada: {path}")
         return result

@@ -14,7 +14,6 @@ from lentera.core import privacy as redact_mod
 from lentera.core.schema import Source
 
 RAW = "__raw_"
-FREE_TEXT = ("judul", "isi", "usulan", "permasalahan", "alamat", "alasan")
 
 Issue = tuple[str, pl.Expr, pl.Expr]
 
@@ -150,18 +149,21 @@ def fix_coordinates(work: pl.DataFrame, ref: Reference) -> tuple[pl.DataFrame, l
 
 
 def finish(source: Source, good: pl.DataFrame, rel: str) -> pl.DataFrame:
-    """The table's columns in schema order and types, free text redacted, provenance added."""
+    """The table's columns in schema order and types, every text redacted, provenance added."""
     exprs = []
     for c in source.columns:
         if c.name == "source_file":
-            e = pl.lit(rel, dtype=pl.String)
+            e = pl.lit(redact_mod.redact_text(rel), dtype=pl.String)
         elif c.name == "source_row":
             e = pl.col("source_row")
-        elif c.name in FREE_TEXT:
-            e = redact_mod.redact(pl.col(c.name))
         elif source.name == "perizinan" and c.name == "nama_pemohon":
             # A private person's name never leaves the extractor; a company's may be shown.
-            e = pl.when(pl.col("bentuk_pemohon") == "badan_usaha").then(pl.col(c.name))
+            e = pl.when(pl.col("bentuk_pemohon") == "badan_usaha").then(
+                redact_mod.redact(pl.col(c.name)))
+        elif c.kind == "text":
+            # Every text column, not only free text: a NIK typed into kategori or nomor_tiket
+            # is as public as one in isi. Codes, enums, numbers and dates are parsed, not free.
+            e = redact_mod.redact(pl.col(c.name))
         else:
             e = pl.col(c.name)
         exprs.append(e.cast(polars_type(c.sql_type)).alias(c.name))
