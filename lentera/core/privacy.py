@@ -55,7 +55,8 @@ _DATE_DMY = re.compile(r"(?<![0-9./\-])(?:0?[1-9]|[12][0-9]|3[01])([/.\-])(?:0?[
                        r"(?:19|20)[0-9]{2}(?![0-9]|[./\-][0-9])")
 
 # Government codes: SKPD 1.06.2.08.0.00.01.0000, rekening 5.1.01.01.01.0001, desa 61.12.05.2001.
-_CODE = re.compile(r"(?<![0-9.])[0-9]{1,2}(?:\.[0-9]{1,2}){2,}(?:\.[0-9]+)*(?![0-9]|\.[0-9])")
+_CODE = re.compile(r"(?<![0-9.])[0-9]{1,2}(?:\.[0-9]{1,2}){2,}(?:\.[0-9]+)*"
+                   r"(?![0-9]|[ \t./\-]{1,3}[0-9])")
 
 
 def _mark(m: re.Match) -> str:
@@ -63,12 +64,12 @@ def _mark(m: re.Match) -> str:
 
 
 def _protect(s: str) -> str:
+    """Rupiah amounts, dates and government codes behind markers (thousands come after NIK)."""
     s = _RP.sub(lambda m: m.group(1) + "\ue001" + m.group(2).replace(".", "\ue000"), s)
-    s = _THOUSANDS.sub(_mark, s)
-    # 16 digits in code style (61.12.05.17.08.90.0001) is a NIK: no code is that long.
-    s = _CODE.sub(lambda m: m.group() if sum(map(str.isdigit, m.group())) == 16 else _mark(m), s)
     s = _DATE_ISO.sub(_mark, s)
-    return _DATE_DMY.sub(_mark, s)
+    s = _DATE_DMY.sub(_mark, s)
+    # 16 digits in code style (61.12.05.17.08.90.0001) is a NIK: no code is that long.
+    return _CODE.sub(lambda m: m.group() if sum(map(str.isdigit, m.group())) == 16 else _mark(m), s)
 
 
 # --- numbers and e-mail ----------------------------------------------------------------------
@@ -79,7 +80,7 @@ _GAP = r"[ \t./\-]{0,3}"
 _PGAP = r"[ \t./\-()]{0,3}"
 _NIK = re.compile(rf"(?<![{_NOT_AFTER_MARK}])[0-9](?:{_GAP}[0-9]){{15}}(?![0-9])")
 # Mobile: 08…, +62 8…, 62 8…, (+62) 8…, +62 (0) 8…; 7-12 digits after the 8.
-_MOBILE = rf"(?:\(?\+?[ \t]?62(?:{_PGAP}0)?|\(?0){_PGAP}8(?:{_PGAP}[0-9]){{7,12}}"
+_MOBILE = rf"(?:\(?(?:\+[ \t]?)?62(?:{_PGAP}0)?|\(?0){_PGAP}8(?:{_PGAP}[0-9]){{7,12}}"
 # Landline: (0561) 736541, 0561-736541, 021 5551234, +62 561 736541.
 _LANDLINE = (rf"(?:\(?0|\(?\+[ \t]?62{_PGAP})[2-9][0-9]{{1,2}}\)?{_PGAP}[0-9]"
              rf"(?:[ .\-]?[0-9]){{4,7}}")
@@ -185,7 +186,8 @@ def redact_text(s: str | None) -> str | None:
         text = _EMAIL.sub(EMAIL, text)
     text = _protect(text)
     if _EIGHT_DIGITS.search(text):
-        text = _NIK.sub(NIK, text)
+        # NIK before thousands: "6112 0517 891.000 1234" is one number, not an amount in one.
+        text = _THOUSANDS.sub(_mark, _NIK.sub(NIK, text))
         text = _PHONE.sub(TELEPON, text)
     if _NUMBER_MARK.search(text):
         text = _ADDRESS.sub(ALAMAT, text)
