@@ -49,11 +49,10 @@ name = url.choice("data", "dataset", options, default=options[0], label=t("data.
                   else catalog.DATASETS[n].title(lang))
 
 if name == LIVE:
-    from lentera.store import submissions
     st.subheader(t("data.ds_laporan_warga"))
     st.markdown(t("data.laporan_warga_desc"))
     try:
-        live = submissions.pengaduan_frame()
+        live = catalog.laporan_warga()  # a public id, never the ticket (which opens Lacak)
     except Exception:  # no submissions store yet on this server: nothing to share
         live = None
     if live is None or live.is_empty():
@@ -62,7 +61,7 @@ if name == LIVE:
         st.metric(t("data.meta_rows"), fmt.number(live.height))
         rows_controls(live, "laporan-warga", key="laporan_warga")
     st.markdown(f"#### {t('data.dictionary_title')}")
-    dictionary = catalog.dictionary("pengaduan", lang)
+    dictionary = catalog.laporan_warga_dictionary(lang)
 else:
     ds = catalog.dataset(name)
     st.subheader(ds.title(lang))

@@ -512,6 +512,45 @@ def dictionary(name: str, lang: str = "id") -> pl.DataFrame:
     return pl.DataFrame(rows, schema={k: pl.String for k in DICTIONARY_COLUMNS}, orient="row")
 
 
+# --- live citizen reports: a public id, never the ticket ---------------------------------
+
+LIVE_ID = "id_publik"
+_PUBLIC_ID_SECRET = "public_id"  # kept in the store (lentera.store.keys), the same on every replica
+
+
+def public_id(ticket: str, key: str) -> str:
+    """The public id of a citizen report: `W-` + 16 hex of an HMAC-SHA256 of its ticket under a
+    secret key. Stable across downloads; the ticket (which opens Lacak and its photos) can't be
+    recovered or guessed from it."""
+    import hashlib
+    import hmac
+
+    return "W-" + hmac.new(key.encode(), ticket.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def laporan_warga() -> pl.DataFrame:
+    """Live citizen complaints for the public download: `id_publik` in place of `nomor_tiket`."""
+    from lentera.store import keys, submissions
+
+    frame = submissions.pengaduan_frame()
+    key = keys.app_secret_value(_PUBLIC_ID_SECRET)
+    ids = pl.Series(LIVE_ID, [public_id(x, key) for x in frame["nomor_tiket"].to_list()],
+                    dtype=pl.String)
+    return frame.with_columns(ids).select(
+        [LIVE_ID if c == "nomor_tiket" else c for c in frame.columns])
+
+
+def laporan_warga_dictionary(lang: str = "id") -> pl.DataFrame:
+    """The dictionary of `laporan_warga()`: the complaints' one, with the public id's row."""
+    meaning = ("Public id of the report (a keyed hash of its ticket, which stays private)"
+               if lang == "en" else
+               "Id publik laporan (hash berkunci dari nomor tiketnya; nomor tiket tetap rahasia)")
+    row = pl.DataFrame([(LIVE_ID, "VARCHAR", meaning, "", "W-3f9a0c1d2b4e5f60")],
+                       schema={k: pl.String for k in DICTIONARY_COLUMNS}, orient="row")
+    rows = dictionary("pengaduan", lang)
+    return pl.concat([row, rows.filter(pl.col("kolom") != "nomor_tiket")])
+
+
 # --- queries against the warehouse --------------------------------------------------------
 
 
