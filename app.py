@@ -63,4 +63,5 @@ pages = {
     ],
 }
 
-st.navigation(pages, expanded=True).run()
+# A warehouse that fails in the middle of a dashboard becomes its "unavailable" notice.
+ui.run_page(st.navigation(pages, expanded=True))

@@ -16,13 +16,41 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from lentera.core import config
+from lentera.core import config, kalender, schema
 from lentera.core.errors import WarehouseUnavailableError
 from lentera.warehouse import semantic
+
+# DuckDB's file starts with three 4 KiB headers, then `total_blocks` blocks of `block_size`.
+_DUCKDB_HEADER_BYTES = 3 * 4096
 
 
 class WarehouseMissingError(WarehouseUnavailableError):
     """There is no warehouse file yet (run `make run` or `python -m etl load`)."""
+
+
+class WarehouseDamagedError(WarehouseUnavailableError):
+    """The warehouse file exists but is not a whole DuckDB database (truncated or overwritten)."""
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory connection with `path` attached read-only as `w`, checked to be whole."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH $path AS w (READ_ONLY)", {"path": str(path)})
+        # A file cut short still attaches (its header is intact) and fails later, mid-page: the
+        # blocks the header promises must all be there.
+        block_size, blocks = con.sql(
+            "SELECT block_size, total_blocks FROM pragma_database_size() "
+            "WHERE database_name = 'w'").fetchall()[0]
+        if os.stat(path).st_size < _DUCKDB_HEADER_BYTES + block_size * blocks:
+            raise WarehouseDamagedError(f"{path}: truncated")
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseDamagedError(f"{path}: {exc}") from exc
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class _Warehouse:
@@ -51,9 +79,12 @@ class _Warehouse:
             if self._con is None or stamp != self._stamp or path != self._path:
                 # A fresh in-memory instance that ATTACHes the file: `duckdb.connect(path)` would
                 # hand back the cached instance of the replaced file and keep serving old data.
-                con = duckdb.connect(":memory:")
-                con.execute("ATTACH $path AS w (READ_ONLY)", {"path": str(path)})
-                semantic.install(con)
+                con = _attach(path)
+                try:
+                    semantic.install(con)
+                except duckdb.Error as exc:  # tables the layer needs are missing or unreadable
+                    con.close()
+                    raise WarehouseDamagedError(f"{path}: {exc}") from exc
                 try:
                     rows = con.sql("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
                     row = rows[0] if rows else None
@@ -70,6 +101,57 @@ class _Warehouse:
 
 
 _WAREHOUSE = _Warehouse()
+
+
+class _Reference:
+    """The semantic layer over the reference files alone, for when the warehouse is unavailable.
+
+    Empty fact tables, the working-day calendar (national holidays and cuti bersama) and the
+    complaint categories' targets: enough for the SLA clock of live citizen complaints (Lacak,
+    Lapor), computed by the same macros as always. Built once per process, region and year.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def parent(self) -> duckdb.DuckDBPyConnection:
+        region = config.region()
+        key = (region.kode, str(region.path("kategori_pengaduan")), dt.date.today().year)
+        with self._lock:
+            if self._con is None or key != self._key:
+                self._con, self._key = _reference_connection(region), key
+            return self._con
+
+
+def _reference_connection(region: config.Region) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ':memory:' AS w")
+    con.execute("USE w")
+    for source in schema.SOURCES.values():
+        con.execute(f"CREATE TABLE {source.table} ("
+                    + ", ".join(f'"{c.name}" {c.sql_type}' for c in source.columns) + ")")
+    for name, cols in {**schema.REFERENCE_TABLES_SQL, **schema.ETL_TABLES_SQL}.items():
+        con.execute(f"CREATE TABLE {name} ({cols})")
+    kalender.Calendar.from_reference().write_table(con)
+    con.execute("INSERT INTO kategori_pengaduan BY NAME SELECT kategori, "
+                "TRY_CAST(target_hari_kerja AS INTEGER) AS target_hari_kerja "
+                "FROM read_csv($path, all_varchar = true)",
+                {"path": str(region.path("kategori_pengaduan"))})
+    con.execute("USE memory")
+    semantic.install(con)
+    return con
+
+
+_REFERENCE = _Reference()
+
+
+def reference_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the semantic layer over the reference files only (no warehouse needed)."""
+    cur = _REFERENCE.parent().cursor()
+    semantic.use(cur)
+    return cur
 
 
 def exists() -> bool:

@@ -19,9 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from lentera.core import config, schema
+from lentera.core.errors import WarehouseUnavailableError
 from lentera.warehouse import db
 
 FILTERS = ("tahun", "kategori", "kanal", "kecamatan", "opd")
@@ -96,19 +98,23 @@ def refresh_live(max_age: float = LIVE_TTL_SECONDS) -> pl.DataFrame:
         frame, events = _read_live()
         cur = db.cursor()
         try:
-            cur.register("_live_rows", frame)
-            cur.register("_live_events", events)
-            # one transaction: readers see the old rows or the new ones, never none
-            cur.execute("BEGIN TRANSACTION")
-            cur.execute("DELETE FROM pengaduan_live")
-            cur.execute("INSERT INTO pengaduan_live BY NAME SELECT * FROM _live_rows")
-            cur.execute("DELETE FROM pengaduan_live_event")
-            cur.execute("INSERT INTO pengaduan_live_event BY NAME SELECT * FROM _live_events")
-            cur.execute("COMMIT")
+            _replace_live(cur, frame, events)
         finally:
             cur.close()
         _live[key] = (time.monotonic(), frame, events)
         return frame
+
+
+def _replace_live(cur, frame: pl.DataFrame, events: pl.DataFrame) -> None:
+    cur.register("_live_rows", frame)
+    cur.register("_live_events", events)
+    # one transaction: readers see the old rows or the new ones, never none
+    cur.execute("BEGIN TRANSACTION")
+    cur.execute("DELETE FROM pengaduan_live")
+    cur.execute("INSERT INTO pengaduan_live BY NAME SELECT * FROM _live_rows")
+    cur.execute("DELETE FROM pengaduan_live_event")
+    cur.execute("INSERT INTO pengaduan_live_event BY NAME SELECT * FROM _live_events")
+    cur.execute("COMMIT")
 
 
 def live_frame(max_age: float = LIVE_TTL_SECONDS) -> pl.DataFrame:
@@ -149,11 +155,28 @@ def _named(name: str, params: dict) -> pl.DataFrame:
     return db.named(name, params)
 
 
+SLA_LIVE_SQL = "SELECT * FROM sla_pengaduan($as_of, dengan_gudang := false)"
+
+
 def sla_live(as_of_date: dt.date) -> pl.DataFrame:
-    """The SLA of every live complaint at `as_of_date`, read fresh (for officials and Lacak)."""
-    refresh_live(max_age=0)
-    return db.query("SELECT * FROM sla_pengaduan($as_of, dengan_gudang := false)",
-                    {"as_of": as_of_date})
+    """The SLA of every live complaint at `as_of_date`, read fresh (for officials and Lacak).
+
+    Live complaints need only the working-day calendar and the category targets: when the
+    warehouse is missing or damaged the same macro runs over the reference files alone.
+    """
+    try:
+        refresh_live(max_age=0)
+        return db.query(SLA_LIVE_SQL, {"as_of": as_of_date})
+    except (WarehouseUnavailableError, duckdb.Error):
+        pass
+    with _live_lock:
+        frame, events = _read_live()
+        cur = db.reference_cursor()
+        try:
+            _replace_live(cur, frame, events)
+            return cur.sql(SLA_LIVE_SQL, params={"as_of": as_of_date}).pl()
+        finally:
+            cur.close()
 
 
 # -- the page's datasets -----------------------------------------------------------------------

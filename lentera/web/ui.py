@@ -23,7 +23,7 @@ import duckdb
 import streamlit as st
 
 from lentera.core import config, fmt
-from lentera.core.errors import LenteraError
+from lentera.core.errors import LenteraError, WarehouseUnavailableError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
 from lentera.warehouse import db
 from lentera.web import cite, url
@@ -57,32 +57,64 @@ def setup() -> str:
 
 
 def warehouse_ready() -> bool:
-    """True when a warehouse file exists and opens."""
+    """True when a warehouse file exists, is whole and opens."""
     try:
         db.data_version()
-    except (db.WarehouseMissingError, duckdb.Error, OSError):
+    except (WarehouseUnavailableError, duckdb.Error, OSError):
         return False
     return True
 
 
+def citizen_links() -> None:
+    """Links to Lapor, Usulkan and Lacak: they work on the store alone, whatever the warehouse."""
+    st.caption(t("common.citizen_pages_work"))
+    for page, key, icon in (("pages/lapor.py", "pages.lapor", ":material/edit_note:"),
+                            ("pages/usulkan.py", "pages.usulkan", ":material/lightbulb:"),
+                            ("pages/lacak.py", "pages.lacak", ":material/search:")):
+        st.page_link(page, label=t(key), icon=icon)
+
+
+def data_unavailable() -> None:
+    """The dashboards' notice when the warehouse is missing, damaged or being replaced."""
+    path = config.warehouse_path()
+    if not path.exists():
+        st.info(t("common.no_warehouse_title"), icon=":material/database:")
+        st.markdown(t("common.no_warehouse_body"))
+        st.code("make run", language="bash")
+        st.markdown(t("common.no_warehouse_or"))
+        st.code("python -m etl sample && python -m etl load", language="bash")
+        st.caption(t("common.no_warehouse_where", path=str(path)))
+    else:
+        st.warning(t("common.data_unavailable_title"), icon=":material/cloud_off:")
+        st.markdown(t("common.data_unavailable_body"))
+    citizen_links()
+
+
 def require_warehouse() -> None:
-    """Stop the page with instructions when there is no warehouse to read."""
+    """Stop the page with a plain notice when there is no usable warehouse to read."""
     if warehouse_ready():
         return
-    st.info(t("common.no_warehouse_title"), icon=":material/database:")
-    st.markdown(t("common.no_warehouse_body"))
-    st.code("make run", language="bash")
-    st.markdown(t("common.no_warehouse_or"))
-    st.code("python -m etl sample && python -m etl load", language="bash")
-    st.caption(t("common.no_warehouse_where", path=str(config.warehouse_path())))
+    data_unavailable()
     st.stop()
 
 
+def run_page(page: Any) -> None:
+    """Run the chosen page; a warehouse that fails in the middle of it ends in the same notice."""
+    try:
+        page.run()
+    except (WarehouseUnavailableError, duckdb.Error):
+        # e.g. a file damaged past its header, or replaced while the page was reading it
+        data_unavailable()
+
+
 def build_facts() -> dict[str, str]:
-    """The warehouse's `meta` facts (empty without a warehouse), cached per data version."""
+    """The warehouse's `meta` facts (empty without a usable warehouse), cached per data version."""
     if not warehouse_ready():
         return {}
-    return cached(db.meta)
+    try:
+        return cached(db.meta)
+    except (WarehouseUnavailableError, duckdb.Error, OSError):
+        return {}
 
 
 def sample_banner() -> None:
@@ -115,10 +147,15 @@ def page_header(title: str, intro: str | None = None) -> None:
     st.title(title)
     if intro:
         st.caption(intro)
+    # The header reads the warehouse only for notices: without one (missing, damaged, being
+    # swapped) the citizen pages below it still work, so no failure here may stop the page.
     sample_banner()
     # a link made with an older data version must not pass today's figures off as its own
     if warehouse_ready():
-        cite.version_notice()
+        try:
+            cite.version_notice()
+        except (WarehouseUnavailableError, duckdb.Error, OSError):
+            pass
 
 
 def freshness(
