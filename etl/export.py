@@ -31,7 +31,7 @@ import polars as pl
 
 from lentera.core import config
 from lentera.core.schema import PROVENANCE, SOURCES
-from lentera.warehouse import catalog, semantic
+from lentera.warehouse import catalog, prepared, semantic
 from lentera.warehouse.catalog import DATASETS, Dataset
 from lentera.warehouse.db import sql_text as db_sql_text
 
@@ -233,14 +233,21 @@ def _entry(path: Path, rows: int) -> dict:
 def write_exports(db: Path, dest: Path) -> dict:
     """Write every dataset's files and the package into `dest` (atomically); return the manifest.
 
+    `exports/status.json` says preparing, then ready or failed (lentera.warehouse.prepared).
+
     `dest` is normally `<data dir>/exports/<data_version>/`. The manifest lists, per dataset and
     format, the file name, its size and row count, and notes for formats not offered.
     """
     dest = Path(dest)
+    # what a killed earlier run left (its `.part-<pid>` folder) goes first, on every load
+    leftovers = [dest.parent, Path(db).parent / "versions"]
+    prepared.sweep(leftovers)
     con = _connect(db)
     try:
         version = _version(con)
         as_of = _as_of(con)
+        # the Data page says the files are being prepared (and, if this run dies, that they failed)
+        prepared.write_status(dest.parent, "preparing", version)
         work = dest.with_name(dest.name + f".part-{os.getpid()}")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -277,15 +284,18 @@ def write_exports(db: Path, dest: Path) -> dict:
                "datasets": datasets,
                "package": _entry(package, sum(d["rows"] for d in datasets.values()))}
         (work / catalog.MANIFEST).write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(work, dest)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        prepared.write_status(dest.parent, "failed", version)
         raise
     finally:
         con.close()
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(work, dest)
+    prepared.write_status(dest.parent, "ready", version)
+    prepared.sweep(leftovers)
     return doc
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import get_lang, t
-from lentera.warehouse import catalog, db
+from lentera.warehouse import catalog, db, prepared
 from lentera.web import cite, ui, url
 from lentera.web.chart import rows_controls
 
@@ -26,12 +26,26 @@ st.markdown(t("data.version_line", version=version, loaded=fmt.datetime(facts.ge
 
 # The files were written at load time; publishing them under static/ is cheap and idempotent.
 published = catalog.ensure_static_link(version)
+files_version = version
 if published is None:
-    st.info(t("data.no_exports"), icon=":material/hourglass_empty:")
+    # say why there are no files (being prepared, failed, never made), and offer the last ones
+    status = prepared.export_status()
+    when = fmt.datetime(status.get("at", "").rstrip("Z") or None)
+    if status.get("state") == "preparing" and status.get("data_version") == version:
+        st.info(t("data.exports_preparing", since=when), icon=":material/hourglass_top:")
+    elif status.get("state") == "failed" and status.get("data_version") == version:
+        st.warning(t("data.exports_failed", at=when), icon=":material/error:")
+    else:
+        st.info(t("data.no_exports"), icon=":material/hourglass_empty:")
+    previous = prepared.previous_exports(version)
+    if previous:
+        published = catalog.ensure_static_link(previous)
+        files_version = previous
+        st.caption(t("data.exports_previous", version=previous))
 
 
 # ---- the whole package -------------------------------------------------------------------
-pkg = catalog.package_download(version) if published else None
+pkg = catalog.package_download(files_version) if published else None
 if pkg:
     with st.container(border=True):
         st.markdown(f"**{t('data.package_title')}**")
@@ -101,7 +115,7 @@ else:
     # ---- downloads: prepared files, served as static files (never through Streamlit messages)
     st.markdown(f"#### {t('data.downloads_title')}")
     st.caption(t("data.downloads_help"))
-    files = catalog.downloads(name, version) if published else pl.DataFrame()
+    files = catalog.downloads(name, files_version) if published else pl.DataFrame()
     links = []
     for row in files.iter_rows(named=True):
         if row["url"]:
@@ -155,7 +169,7 @@ if name != LIVE:
             pl.col("rows").map_elements(fmt.number, return_dtype=pl.String))
             .rename({c: t(f"data.col_{c}") for c in reasons.columns}),
             hide_index=True, width="stretch", key="reject_reasons")
-        reject_files = catalog.downloads("baris_ditolak", version) if published \
+        reject_files = catalog.downloads("baris_ditolak", files_version) if published \
             else pl.DataFrame()
         reject_links = [(t("data.rejects_link", format=t(f"data.fmt_{r['format']}"),
                            size=catalog.size_text(r["bytes"])), r["url"])

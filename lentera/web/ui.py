@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,8 +27,11 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.errors import LenteraError, WarehouseUnavailableError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
-from lentera.warehouse import db
+from lentera.store import engine
+from lentera.warehouse import db, prepared
 from lentera.web import cite, url
+
+log = logging.getLogger(__name__)
 
 LANG_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
 CACHE_TTL_SECONDS = 600
@@ -53,7 +58,30 @@ def setup() -> str:
     qp_set(lang=None if lang == DEFAULT_LANG else lang)
     with st.sidebar:
         st.caption(t("common.sidebar_about", region=config.region().nama))
+    sweep_leftovers()
     return lang
+
+
+_swept: set[str] = set()
+_swept_lock = threading.Lock()
+
+
+def sweep_leftovers() -> None:
+    """On the process's first run and the first after each load: sweep what killed writers left.
+
+    Export `.part` folders and files (lentera.warehouse.prepared) and orphan photo `.part` files
+    older than an hour (lentera.store.engine). A failed sweep is logged, never shown.
+    """
+    key = f"{config.warehouse_path()}|{db.data_version() if warehouse_ready() else ''}"
+    with _swept_lock:
+        if key in _swept:
+            return
+        _swept.add(key)
+    try:
+        prepared.sweep()
+        engine.sweep_orphan_photos()
+    except Exception:  # noqa: BLE001 - housekeeping must never break a visitor's page
+        log.warning("sweeping leftovers failed", exc_info=True)
 
 
 def warehouse_ready() -> bool:
