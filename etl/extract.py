@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from etl import parse
+from lentera.core.privacy import redact_text
 from lentera.core.schema import PERSONAL_COLUMNS, Source
 
 # The header is looked for within this many rows at the top of a file.
@@ -221,6 +222,12 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str], nul: bool | None =
             del text
     if not head.strip():
         raise ExtractError("berkas kosong")
+    if "\r" in head and "\n" not in head:
+        # Old Mac "CSV (Macintosh)": lines end in a bare CR, which the CSV reader does not split.
+        if isinstance(body, Path):
+            body = io.BytesIO(body.read_bytes())
+        body = io.BytesIO(body.getvalue().replace(b"\r", b"\n"))
+        head = head.replace("\r", "\n")
     # The separator is the one under which some row reads as the best header.
     best = None
     for sep in (";", ",", "\t", "|"):
@@ -229,7 +236,8 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str], nul: bool | None =
         if scores and (best is None or max(scores) > best[0]):
             best = (max(scores), sep, records, end_lines)
     if best is None:
-        raise ExtractError("CSV tidak terbaca")
+        raise ExtractError("CSV tidak terbaca: awal berkas tidak bisa dipisah menjadi kolom "
+                           "(baris sangat panjang atau bukan teks)")
     _score, sep, records, end_lines = best
     h = _pick_header(records, lookup)
     if len(records[h]) > MAX_COLUMNS:
@@ -241,7 +249,8 @@ def _read_csv(path: Path, utf8: bool, lookup: dict[str, str], nul: bool | None =
             truncate_ragged_lines=True, raise_if_empty=False, quote_char='"',
         )
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise ExtractError(f"CSV tidak terbaca: {str(exc).splitlines()[0]}") from None
+        raise ExtractError(f"CSV tidak terbaca (tanda kutip tidak tertutup atau baris rusak?): "
+                           f"{reader_message(exc)}") from None
     if grid.height == 0:
         raise ExtractError("berkas kosong")
     if grid.width > MAX_COLUMNS:
@@ -301,11 +310,11 @@ def _col_letters(n: int) -> str:
 
 def _refuse_area(rows: int, cols: int, what: str) -> None:
     if cols > MAX_COLUMNS:
-        raise ExtractError(f"lembar kerja {what} kolom sampai {_col_letters(cols)} ({cols:,} kolom; "
-                           f"batas {MAX_COLUMNS:,})")
+        raise ExtractError(f"lembar kerja {what} sampai kolom {_col_letters(cols)} ({cols:,} "
+                           f"kolom; batas {MAX_COLUMNS:,})")
     if rows * cols > MAX_CELLS:
-        raise ExtractError(f"lembar kerja {what} {rows:,} baris × {cols:,} kolom = {rows * cols:,} sel "
-                           f"(batas {MAX_CELLS:,})")
+        raise ExtractError(f"lembar kerja {what} sampai baris {rows:,} × {cols:,} kolom = "
+                           f"{rows * cols:,} sel (batas {MAX_CELLS:,})")
 
 
 class _SheetScan:
@@ -350,7 +359,7 @@ class _SheetScan:
                 self._tag(m.group(1), m.group(2))
         if self.cells > MAX_CELLS:
             raise ExtractError(f"berisi lebih dari {MAX_CELLS:,} sel")
-        _refuse_area(self.max_row, self.max_col, "berisi sel sampai")
+        _refuse_area(self.max_row, self.max_col, "berisi sel")
 
     def _tag(self, kind: bytes, attrs: bytes) -> None:
         if kind == b"c":
@@ -487,13 +496,13 @@ def inspect_xlsx(path: Path) -> None:
             raise ExtractError(f"rusak: bagian {info.filename[:60]!r} ada dua kali")
         parts[info.filename] = info
         total += info.file_size
-        if info.file_size > MAX_XLSX_MEMBER:
-            raise ExtractError(f"bagian {info.filename[:60]!r} menyatakan "
-                               f"{_size(info.file_size)} (batas {_size(MAX_XLSX_MEMBER)})")
         if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise ExtractError(f"bom zip: {info.filename[:60]!r} mengembang "
                                f"{ratio:,}× menjadi {_size(info.file_size)} (batas {MAX_RATIO}×)")
+        if info.file_size > MAX_XLSX_MEMBER:
+            raise ExtractError(f"bagian {info.filename[:60]!r} menyatakan "
+                               f"{_size(info.file_size)} (batas {_size(MAX_XLSX_MEMBER)})")
     if total > MAX_XLSX_TOTAL:
         raise ExtractError(f"menyatakan isi {_size(total)} (batas {_size(MAX_XLSX_TOTAL)})")
     with open(path, "rb") as fh:
@@ -523,7 +532,7 @@ def _read_xlsx(path: Path, lookup: dict[str, str]):
     except BaseException as exc:  # noqa: BLE001 - fastexcel raises its own family, and Rust panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
-        raise ExtractError(f"XLSX tidak terbaca: {_first_line(exc)}") from None
+        raise ExtractError(f"XLSX tidak terbaca: {reader_message(exc)}") from None
     if grid.height == 0:
         raise ExtractError("lembar kerja kosong")
     if grid.width > MAX_COLUMNS:
@@ -536,9 +545,11 @@ def _read_xlsx(path: Path, lookup: dict[str, str]):
     return header, data, rows, h + 1
 
 
-def _first_line(exc: BaseException) -> str:
+def reader_message(exc: BaseException) -> str:
+    """The reader's first line, without the quoted cell text some readers add (never data out)."""
     text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return text[:200]
+    text = re.split(r"[`\"']", text, maxsplit=1)[0].strip(" :")
+    return redact_text(text[:160]) or type(exc).__name__
 
 
 def extract(path: Path, source: Source, rel: str, utf8: bool = True,

@@ -160,8 +160,8 @@ def process_source(source: Source, paths: list[tuple[Path, str]], ref: Reference
             except (Exception, pl.exceptions.PanicException) as exc:  # noqa: BLE001
                 # Never a traceback for a bad input file: an unforeseen reader failure is
                 # that file's failure, named with its first line.
-                first = (str(exc).strip().splitlines() or [""])[0][:200]
-                fs.status, fs.message = FAILED, f"berkas tidak bisa diproses: {type(exc).__name__}: {first}"
+                fs.status = FAILED
+                fs.message = f"berkas tidak bisa diproses: {ex.reader_message(exc)}"
                 fs.finished_at = _now()
                 continue
             rejects.append(checked.rejects)

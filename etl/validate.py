@@ -52,6 +52,8 @@ _TWO_MARKS = {
 REQUIRED = "wajib diisi"
 # Dates outside these years are rejected (the same span as trusted Excel serial numbers).
 DATE_YEARS = (1990, 2100)
+# The most characters an Excel cell holds; a longer text value is rejected.
+MAX_TEXT = 32_767
 # Statuses that say a case is still running / finished, per source (INPUT_FORMATS.md).
 OPEN_STATUS = {
     "pengaduan": ("diterima", "diverifikasi", "didisposisi", "ditindaklanjuti", "ditunda"),
@@ -138,15 +140,21 @@ def _column_issues(source: Source, col: Column) -> Issue:
         bad = pl.when(parse.two_marks(raw(col.name))).then(pl.lit(_TWO_MARKS[col.kind])
                                                             ).otherwise(bad)
     reason = pl.when(unparsed).then(bad)
+    value = raw(col.name)
+    if col.kind == "text":
+        # Longer than an Excel cell can hold: a broken export, not a value (and kept short).
+        long = value.str.len_chars() > MAX_TEXT
+        reason = reason.when(long).then(pl.lit(f"teks lebih dari {MAX_TEXT:,} karakter"))
+        value = pl.when(long).then(value.str.slice(0, 80) + pl.lit("…")).otherwise(value)
     if col.kind == "year":
         reason = reason.when(~p.is_between(2000, 2100)).then(pl.lit("tahun di luar 2000–2100"))
     if col.kind in ("date", "datetime"):
         # Year 1 or 9999 parses, but would stretch the working-day calendar over millennia.
         reason = reason.when(~p.dt.year().is_between(*DATE_YEARS)).then(
-            pl.lit(f"tanggal di luar tahun {DATE_YEARS[0]}–{DATE_YEARS[1]}"))
+            pl.lit(f"tanggal di luar tahun {DATE_YEARS[0]}-{DATE_YEARS[1]}"))
     if col.required:
         reason = reason.when(raw(col.name).is_null()).then(pl.lit(REQUIRED))
-    return col.name, reason, raw(col.name)
+    return col.name, reason, value
 
 
 def _not_before(later: str, earlier: str, dated: bool) -> pl.Expr:
