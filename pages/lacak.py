@@ -6,7 +6,7 @@ from lentera.core import fmt
 from lentera.core.i18n import has, t
 from lentera.services import warga
 from lentera.store import submissions
-from lentera.web import ui
+from lentera.web import session, ui
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))
@@ -19,7 +19,12 @@ with st.form("lacak_form", enter_to_submit=True, border=False):
                   placeholder=t("lacak.input_placeholder"), help=t("lacak.input_help"))
     st.form_submit_button(t("lacak.submit"), icon=":material/search:")
 
-state, view, events = warga.lookup(st.session_state["lacak_tiket"])
+# Lookups that find nothing are counted per device and address (guessing tickets waits).
+state, view, events = warga.lookup(st.session_state["lacak_tiket"], session.session_id(),
+                                   session.client_address())
+if state == "throttled":
+    st.warning(t("lacak.throttled", minutes=view["retry_minutes"]), icon=":material/timer:")
+    st.stop()
 ui.qp_set(tiket=view["ticket"] if view else None)
 
 if state == "empty":
@@ -52,6 +57,9 @@ if view["kind"] == "pengaduan" and view.get("target_hari_kerja"):
         sisa_col.metric(t("lacak.sisa"), t("lacak.selesai_value", n=view["hari_kerja"]))
     else:
         sisa_col.metric(t("lacak.sisa"), t("lacak.closed_value"))
+elif view["kind"] == "pengaduan":
+    # no target for the category, or no working-day calendar to count on: say so, not nothing
+    st.caption(t("lacak.no_clock"))
 
 lokasi = ", ".join(x for x in (view.get("nama_desa"), view.get("nama_kecamatan")) if x)
 if lokasi:

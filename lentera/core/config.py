@@ -133,6 +133,11 @@ def rate_limit() -> tuple[int, int]:
             int(settings.value("LENTERA_RATE_WINDOW", "600")))
 
 
+def lacak_limit() -> int:
+    """`LENTERA_LACAK_LIMIT`: Lacak lookups finding no ticket allowed per window."""
+    return int(settings.value("LENTERA_LACAK_LIMIT", "30"))
+
+
 def ratelimit_salt() -> str | None:
     """`LENTERA_RATELIMIT_SALT`, or None (a random salt kept in the store)."""
     return settings.value("LENTERA_RATELIMIT_SALT")

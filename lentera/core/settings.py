@@ -37,12 +37,14 @@ SETTINGS: tuple[Setting, ...] = (
             "a complaint or permit paused longer than this many working days is flagged"),
     Setting("LENTERA_RATE_LIMIT", "5", "citizen submissions per session and per address per window"),
     Setting("LENTERA_RATE_WINDOW", "600", "the rate-limit window, in seconds"),
+    Setting("LENTERA_LACAK_LIMIT", "30",
+            "Lacak lookups finding no ticket, per address and per device per window"),
     Setting("LENTERA_RATELIMIT_SALT", "random, kept in the store",
             "salt of the hashed addresses; set it in production"),
     Setting("LENTERA_PROCESSES", "one per core", "app processes behind nginx under `make serve`"),
     Setting("LENTERA_PORT", "8080", "the port nginx listens on under `make serve`"),
     Setting("LENTERA_TRUST_PROXY", "0",
-            "`1` behind a reverse proxy: the rate limit uses the last `X-Forwarded-For` hop"),
+            "`1` behind a reverse proxy: limits use the last `X-Forwarded-For` hop"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -32,14 +32,13 @@ PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")
 # A typed point is searched within 250 m; the desa centre is only a rough stand-in, so wider.
 RADIUS_POINT_M = 250.0
 RADIUS_DESA_M = 1500.0
-# Behind a reverse proxy every visitor has the proxy's address; trust X-Forwarded-For only
-# when the operator says a proxy is in front (otherwise a client could forge the header).
 
 METHODS: list[tuple[str, str]] = [
     ("lacak.method_ticket_title", "lacak.method_ticket_body"),
     ("lacak.method_target_title", "lacak.method_target_body"),
     ("usulkan.method_similar_title", "usulkan.method_similar_body"),
     ("lapor.method_privacy_title", "lapor.method_privacy_body"),
+    ("lacak.method_limits_title", "lacak.method_limits_body"),
 ]
 
 
@@ -100,16 +99,8 @@ def form_data(state: Mapping, page: str, fields: tuple[str, ...]) -> dict:
 
 def address_from(ip: str | None, headers: Mapping[str, str] | None, trust_proxy: bool) -> str | None:
     """The client address: the socket's, or behind a trusted proxy the last X-Forwarded-For hop."""
-    if trust_proxy and headers:
-        forwarded = headers.get("X-Forwarded-For") or headers.get("x-forwarded-for") or ""
-        # The proxy appends the address it saw; earlier entries are whatever the client sent.
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return hops[-1]
-        real = headers.get("X-Real-Ip") or headers.get("x-real-ip")
-        if real:
-            return real.strip()
-    return ip or None
+    # One rule for the pages and the sign-in route: lentera.store.ratelimit.client_address.
+    return ratelimit.client_address(ip, headers, trust_proxy)
 
 
 # ---------------------------------------------------------------- submitting
@@ -187,11 +178,24 @@ def submit_usulan(data: dict, session: str | None, address: str | None) -> Submi
 
 
 def support_usulan(ticket: str, session: str | None, address: str | None) -> tuple[int | None, int]:
-    """Add a supporter to a citizen proposal: (new count, 0), or (None, minutes to wait)."""
+    """Add a supporter to a citizen proposal: (new count, 0), or (None, minutes to wait).
+
+    One support per proposal per device and per address: a second one leaves the count as it is.
+    """
     decision = ratelimit.check_and_record(session, address)
     if not decision.allowed:
         return None, decision.retry_after_minutes
-    return submissions.support(ticket), 0
+    canonical = normalize_ticket(ticket)
+    view = submissions.public_view(canonical) if canonical else None
+    if view is None or view["kind"] != "usulan":
+        return submissions.support(ticket), 0  # raises SubmissionNotFoundError as before
+    if not ratelimit.claim_support(canonical, session, address):
+        return int(view.get("support_count") or 0), 0
+    try:
+        return submissions.support(canonical), 0
+    except Exception:
+        ratelimit.release_support(canonical, session, address)
+        raise
 
 
 # ---------------------------------------------------------------- similar proposals
@@ -278,16 +282,24 @@ def local_time(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(LOCAL_TZ)
 
 
-def lookup(raw: str | None) -> tuple[str, dict | None, list[dict]]:
-    """`("empty"|"malformed"|"unknown"|"found", public view, timeline)` for a typed ticket."""
+def lookup(raw: str | None, device: str | None = None,
+           address: str | None = None) -> tuple[str, dict | None, list[dict]]:
+    """`("empty"|"throttled"|"malformed"|"unknown"|"found", view, timeline)` for a typed ticket.
+
+    Lookups that find nothing are counted per device and per address; past LENTERA_LACAK_LIMIT
+    in the window every lookup from them waits ("throttled", view `{"retry_minutes": n}`).
+    """
     if raw is None or not str(raw).strip():
         return "empty", None, []
+    if device or address:
+        decision = ratelimit.lacak_allowed(device, address)
+        if not decision.allowed:
+            return "throttled", {"retry_minutes": decision.retry_after_minutes}, []
     canonical = normalize_ticket(str(raw)[:64])
-    if canonical is None:
-        return "malformed", None, []
-    view = sla.public_view(canonical)
+    view = sla.public_view(canonical) if canonical is not None else None
     if view is None:
-        return "unknown", None, []
+        ratelimit.lacak_missed(device, address)
+        return ("malformed" if canonical is None else "unknown"), None, []
     return "found", view, submissions.timeline(canonical)
 
 

@@ -100,14 +100,27 @@ photo = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-# Rate-limit attempts as salted hashes (lentera.store.ratelimit).
+# Rate-limit attempts as salted hashes (lentera.store.ratelimit); each row deleted once expired.
 rate_event = Table(
     "rate_event", metadata,
     Column("id", Integer, primary_key=True),
     Column("key_hash", String(64), nullable=False),
     Column("at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    # the account a failed sign-in named (hashed), so a password reset can lift its throttle
+    Column("subject_hash", String(64)),
     Index("ix_rate_event_key_at", "key_hash", "at"),
     Index("ix_rate_event_at", "at"),
+    Index("ix_rate_event_expires", "expires_at"),
+    Index("ix_rate_event_subject", "subject_hash"),
+)
+
+# One support per proposal per device and per address: salted hashes, never the values.
+dukungan = Table(
+    "dukungan", metadata,
+    Column("ticket", String(16), ForeignKey("submission.ticket"), primary_key=True),
+    Column("key_hash", String(64), primary_key=True),
+    Column("at", DateTime, nullable=False),
 )
 
 app_secret = Table(

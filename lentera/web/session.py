@@ -1,5 +1,6 @@
-"""The visitor's Streamlit session: who is signed in (local or single sign-on), the session id
-and client address used by the rate limit. The rules themselves live in lentera.store.auth."""
+"""The visitor's Streamlit session: who is signed in (local or single sign-on), the device id
+and client address the limits count by. The rules themselves live in lentera.store.auth and
+lentera.store.ratelimit (which documents why the device is the `_streamlit_xsrf` token)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lentera.core import config
 from lentera.core.i18n import get_lang, t
-from lentera.services import warga
-from lentera.store import auth
+from lentera.store import auth, ratelimit
 from lentera.web import signin
 
 
@@ -96,18 +96,48 @@ def require(page: str) -> auth.User:
     return user
 
 
+XSRF_COOKIE = "_streamlit_xsrf"  # set by Streamlit on the browser's first request
+
+
+def device_id() -> str | None:
+    """This browser's device id: the stable token of Streamlit's XSRF cookie (survives a reload)."""
+    return ratelimit.device_from_xsrf(_cookie(XSRF_COOKIE))
+
+
 def session_id() -> str | None:
-    """This browser session's id (Streamlit's), or None outside a script run."""
+    """The id the limits count this visitor by: the device id, else Streamlit's session id (no
+    cookie: AppTest, scripts), else None outside a script run."""
+    device = device_id()
+    if device:
+        return device
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else None
 
 
-def client_address() -> str | None:
-    """The visitor's address for the rate limit (None on localhost or outside a request)."""
+def _socket_address() -> str | None:
+    # st.context.ip_address hides loopback (None on localhost and behind a same-host proxy);
+    # the limits need the peer as it is, so read the connection's own record first.
     try:
-        ip = st.context.ip_address
+        from streamlit import runtime
+
+        ctx = get_script_run_ctx()
+        client = runtime.get_instance().get_client(ctx.session_id) if ctx is not None else None
+        remote = getattr(getattr(client, "client_context", None), "remote_ip", None)
+        if remote:
+            return str(remote)
+    except Exception:  # another Streamlit server or no runtime: the public property below
+        pass
+    try:
+        return st.context.ip_address
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def client_address() -> str | None:
+    """The visitor's address for the limits: the trusted proxy's header, else the socket peer."""
+    try:
         headers: Mapping[str, str] = (dict(st.context.headers)
                                       if st.context.headers is not None else {})
     except (AttributeError, RuntimeError):
-        return None
-    return warga.address_from(ip, headers, config.trust_proxy())
+        headers = {}
+    return ratelimit.client_address(_socket_address(), headers, config.trust_proxy())
