@@ -2,7 +2,7 @@
 
 Each crowd is bench/crowd.py's protocol-level visitors (a websocket each, reconnecting like a
 browser), arriving spread over the think time, each viewing Beranda, Anggaran, Pengaduan and
-Perizinan once with ~15 s (±50 %) between views. The set-up is `lentera.serving.Stack` — the code
+Perizinan once with the think time (15 s in a full run, ±50 %) between views. The set-up is `lentera.serving.Stack` — the code
 `python -m lentera.serving` (make serve) runs: N app processes behind nginx with sticky sessions on
 loopback, free ports; one process is the same Stack with N = 1. The floor page
 (bench/bare_app.py) is served by the same Stack, same N, same crowd. Before each crowd every
