@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 PW = "kata-sandi-uji-123"
 PUPR = "1.03.0.00.0.00.01.0000"
 DINKES = "1.02.0.00.0.00.01.0000"
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LENTERA_SUBMISSIONS_URL", f"sqlite:///{tmp_path / 'sub.sqlite'}")
-    monkeypatch.setenv("LENTERA_UPLOADS", str(tmp_path / "uploads"))
-    yield tmp_path
-    submissions.dispose_all()
 
 
 def complaint(**over) -> dict:
@@ -136,7 +127,7 @@ def test_disabled_user_is_stopped_at_the_next_action(people):
         petugas.act(people["verif"], ticket, "verify", "lengkap")
 
 
-def test_contact_reveal_only_for_verifiers_and_always_audited(people, store):
+def test_contact_reveal_only_for_verifiers_and_always_audited(people, store_sql):
     ticket = submissions.create_pengaduan(complaint(), [], {"value": "081298765432",
                                                             "consent": True})
     with pytest.raises(auth.PermissionDeniedError):
@@ -145,9 +136,8 @@ def test_contact_reveal_only_for_verifiers_and_always_audited(people, store):
         petugas.reveal_contact(people["verif"], ticket, "ingin_tahu")
     shown = petugas.reveal_contact(people["verif"], ticket, "konfirmasi_lokasi")
     assert [c["kind"] for c in shown] == ["phone"]
-    rows = sqlite3.connect(store / "sub.sqlite").execute(
-        "SELECT actor, action, reason_code, note FROM audit_log WHERE ticket = ?",
-        (ticket,)).fetchall()
+    rows = store_sql("SELECT actor, action, reason_code, note FROM audit_log WHERE ticket = :t",
+                     t=ticket)
     assert rows == [("verif1", "contact_reveal", "konfirmasi_lokasi", None)]
     assert "0812" not in str(petugas.detail(people["verif"], ticket))
 
