@@ -309,11 +309,13 @@ class Dataset:
         # newlines keep a trailing comment of the file from swallowing the parenthesis
         return f"(\n{db.sql_text(self.query)}\n) AS {quote_ident(self.name)}"
 
-    def select_sql(self) -> str:
-        """The export query: every documented column, privacy rules applied, stable order."""
+    def select_sql(self, ordered: bool = True) -> str:
+        """The export query: every documented column, privacy rules applied, stable order
+        (`ordered=False`: no ORDER BY, for a caller that orders the rows itself)."""
         cols = ", ".join(f'{self.exprs.get(c.name, quote_ident(c.name))} AS {quote_ident(c.name)}'
                          for c in self.columns)
-        order = (" ORDER BY " + ", ".join(quote_ident(c) for c in self.order_by)) if self.order_by else ""
+        order = (" ORDER BY " + ", ".join(quote_ident(c) for c in self.order_by)
+                 if self.order_by and ordered else "")
         return f"SELECT {cols} FROM {self.from_sql()}{order}"
 
     def query_params(self, as_of) -> dict:
@@ -528,12 +530,19 @@ def public_id(ticket: str, key: str) -> str:
     return "W-" + hmac.new(key.encode(), ticket.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+def public_id_key() -> str:
+    """The secret key of `public_id` (kept in the store, the same on every replica)."""
+    from lentera.store import keys
+
+    return keys.app_secret_value(_PUBLIC_ID_SECRET)
+
+
 def laporan_warga() -> pl.DataFrame:
     """Live citizen complaints for the public download: `id_publik` in place of `nomor_tiket`."""
-    from lentera.store import keys, submissions
+    from lentera.store import submissions
 
     frame = submissions.pengaduan_frame()
-    key = keys.app_secret_value(_PUBLIC_ID_SECRET)
+    key = public_id_key()
     ids = pl.Series(LIVE_ID, [public_id(x, key) for x in frame["nomor_tiket"].to_list()],
                     dtype=pl.String)
     return frame.with_columns(ids).select(

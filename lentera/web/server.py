@@ -1,5 +1,8 @@
 """The HTTP side of a Lentera process: health and readiness routes, and the warm-up before traffic.
 
+`/healthz` answers 200 with the data version when the warehouse and the store answer (503
+otherwise); `/readyz` answers 200 once the process has warmed up.
+
 `serve.py` builds the ASGI app from these (`st.App("app.py", routes=ROUTES, lifespan=lifespan)`).
 A process imports its heavy libraries, builds one figure of each kind and opens the warehouse
 and the store before it accepts a visitor: a crowd arriving at a cold process otherwise races
@@ -15,7 +18,7 @@ import time
 from contextlib import asynccontextmanager
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 log = logging.getLogger("lentera.server")
@@ -70,9 +73,36 @@ async def lifespan(_app):
     yield {}
 
 
-async def healthz(_request: Request) -> PlainTextResponse:
-    """Liveness: the process answers."""
-    return PlainTextResponse("ok")
+def health() -> tuple[bool, dict]:
+    """Whether the warehouse and the store both answer a query, with the data version."""
+    body: dict[str, object] = {"pid": os.getpid()}
+    ok = True
+    try:
+        from lentera.warehouse import db
+
+        db.scalar("SELECT 1")
+        body["data_version"] = db.data_version()
+    except Exception as exc:  # any failure is "not healthy", said in one word, never a traceback
+        ok, body["warehouse"] = False, type(exc).__name__
+    try:
+        from sqlalchemy import text
+
+        from lentera.store import engine
+
+        with engine.read_connection() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        ok, body["store"] = False, type(exc).__name__
+    body["status"] = "ok" if ok else "unavailable"
+    return ok, body
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    """For load balancers: 200 with the data version when the warehouse and the store answer,
+    503 otherwise (liveness alone is /readyz's pid; a process without data takes no traffic)."""
+    ok, body = await asyncio.to_thread(health)
+    return JSONResponse(body, status_code=200 if ok else 503,
+                        headers={"Cache-Control": "no-store"})
 
 
 async def readyz(_request: Request) -> JSONResponse:
