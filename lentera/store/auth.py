@@ -1,4 +1,4 @@
-"""Officials' sign-in: local accounts (argon2id) in the submissions store, roles, lock-out, sessions.
+"""Officials' sign-in: local accounts (argon2id) in the submissions store, roles, throttle, sessions.
 
 Accounts live in the `petugas_user` table of the submissions store (never in the warehouse).
 Sessions are server-side records (`petugas_session`): `open_session` returns a random token and
@@ -9,6 +9,11 @@ officials' cookie; `check(session, page_or_action)` re-reads session and account
 on EVERY call, so a disabled account, a changed role or an expired session stops the next
 action, not the next sign-in. Optional single sign-on: `st.login` when `[auth]` is in the
 Streamlit secrets; the signed-in e-mail must match an enabled local account name.
+
+Failed sign-ins never lock an account for everyone (anyone could lock an official out) and never
+tell which names exist: failures are counted per client address + name and per address
+(lentera.store.ratelimit), whether or not the name exists, so unknown, wrong-password and
+disabled accounts get the same answers in the same order.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from sqlalchemy import delete, insert, select, update
 
 from lentera.core import forms
 from lentera.core.errors import RefusedError
-from lentera.store import audit, engine
+from lentera.store import audit, engine, ratelimit
 from lentera.store.tables import petugas_session, petugas_user, utc_now
 
 ROLES = ("admin", "verifikator", "opd", "loket")
@@ -37,8 +42,9 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "opd": ("tinjauan", "tindak_lanjut"),
     "loket": ("loket",),
 }
-MAX_FAILED = 5  # failed sign-ins in a row before the account locks
-LOCK_MINUTES = 15
+MAX_FAILED = 5  # failed sign-ins of one name from one address before that pair waits
+MAX_FAILED_ADDRESS = 20  # failed sign-ins of any names from one address before it waits
+LOCK_MINUTES = 15  # the window both are counted in
 SESSION_HOURS = 8  # absolute lifetime of a session
 IDLE_MINUTES = 30  # a session unused this long expires
 SEEN_EVERY_SECONDS = 60  # last use is written at most this often (one write a minute, not a click)
@@ -66,7 +72,7 @@ class InvalidCredentialsError(AuthError):
 
 
 class LockedOutError(AuthError):
-    """Too many failed sign-ins: the account is locked until `until` (UTC)."""
+    """Too many failed sign-ins from this address: it may try again at `until` (UTC)."""
 
     key = "errors.auth_locked"
 
@@ -167,6 +173,8 @@ def reset_password(username: str, password: str) -> None:
         # A reset after a suspected compromise must also end sessions opened with the old one.
         _revoke_all(conn, name, utc_now())
         audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_reset", note=name)
+    # the new password may be tried at once, from wherever this name was throttled
+    ratelimit.forget(subject=_subject(name))
 
 
 def users() -> list[User]:
@@ -177,30 +185,46 @@ def users() -> list[User]:
     return [User(r.username, r.role, r.kode_skpd) for r in rows]
 
 
-def authenticate(username: str, password: str) -> User:
-    """The account for these credentials; counts failures and locks after MAX_FAILED in a row."""
+def _subject(name: str) -> str:
+    return ratelimit.key_hash("login.subject", name)
+
+
+def _throttle_keys(name: str, address: str | None) -> list[tuple[str, int]]:
+    """(key, limit) of this name from this address, and of this address; no address: the name."""
+    where = ratelimit.address_key(address) if address else "-"
+    keys = [(ratelimit.key_hash("login.pair", f"{where}|{name}"), MAX_FAILED)]
+    if address:
+        keys.append((ratelimit.key_hash("login.address", where), MAX_FAILED_ADDRESS))
+    return keys
+
+
+def authenticate(username: str, password: str, address: str | None = None, *,
+                 now: dt.datetime | None = None) -> User:
+    """The account for these credentials; failures throttle this address (not the account).
+
+    Unknown names, wrong passwords and disabled accounts raise InvalidCredentialsError and count
+    alike; the MAX_FAILED-th failure of a name from an address (or the MAX_FAILED_ADDRESS-th of
+    any names) raises LockedOutError, and so does every attempt from there until the window ends,
+    the right password included. `address` is the client's (None: the CLI, counted by name).
+    """
     name = (username or "").strip().lower()
-    now = utc_now()
-    # Failures are committed before raising: an exception inside the transaction would roll
-    # the failure count back and make the lock-out useless.
+    now = now or utc_now()
+    keys = _throttle_keys(name, address)
+    window = LOCK_MINUTES * 60
+    waiting = ratelimit.attempt(keys, window, record=False, now=now)
+    if not waiting.allowed:
+        raise LockedOutError(now + dt.timedelta(seconds=waiting.retry_after_seconds))
     error: AuthError | None = None
+    # Failures are committed before raising: an exception inside the transaction would roll
+    # the audit entry back.
     with engine.write_transaction() as conn:
         row = _row(conn, name) if _USERNAME.match(name) else None
         if row is None:
             # Spend the same time as a real check, so timing does not reveal which names exist.
             _verify(_DUMMY_HASH, password or "")
             error = InvalidCredentialsError("invalid credentials")
-        elif row.locked_until is not None and row.locked_until > now:
-            error = LockedOutError(row.locked_until)
         elif row.disabled or not _verify(row.password_hash, password or ""):
-            failed = (0 if row.locked_until is not None else row.failed_count) + 1
-            locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
-            conn.execute(update(petugas_user).where(petugas_user.c.username == name)
-                         .values(failed_count=0 if locked else failed, locked_until=locked))
-            audit.record(conn, actor=name, role=row.role,
-                         action="login_locked" if locked else "login_failed")
-            error = (LockedOutError(locked) if locked is not None
-                     else InvalidCredentialsError("invalid credentials"))
+            error = InvalidCredentialsError("invalid credentials")
         else:
             changes: dict = {"failed_count": 0, "locked_until": None}
             if _hasher.check_needs_rehash(row.password_hash):
@@ -208,9 +232,18 @@ def authenticate(username: str, password: str) -> User:
             conn.execute(update(petugas_user).where(petugas_user.c.username == name)
                          .values(**changes))
             audit.record(conn, actor=name, role=row.role, action="login")
-    if error is not None:
-        raise error
-    return User(row.username, row.role, row.kode_skpd)
+    if error is None:
+        ratelimit.forget(keys=[keys[0][0]])  # a success clears this pair's typos, not the address
+        return User(row.username, row.role, row.kode_skpd)
+    ratelimit.note([k for k, _ in keys], window, subject=_subject(name), now=now)
+    after = ratelimit.attempt(keys, window, record=False, now=now)
+    if row is not None:
+        with engine.write_transaction() as conn:
+            audit.record(conn, actor=name, role=row.role,
+                         action="login_failed" if after.allowed else "login_locked")
+    if not after.allowed:
+        raise LockedOutError(now + dt.timedelta(seconds=after.retry_after_seconds))
+    raise error
 
 
 def _verify(digest: str, password: str) -> bool:

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from lentera.core import config
-from lentera.store import auth, keys
+from lentera.store import auth, keys, ratelimit
 
 COOKIE = "lentera_sesi"
 _SECRET_NAME = "session_cookie"
@@ -88,13 +88,23 @@ def _secure(request: Request) -> bool:
     return (proto or request.url.scheme) == "https"
 
 
+def client_address(request: Request) -> str | None:
+    """The client's address: the trusted proxy's header, else the socket peer (loopback too)."""
+    return ratelimit.client_address(request.client.host if request.client else None,
+                                    request.headers, config.trust_proxy())
+
+
 async def sign_in(request: Request) -> RedirectResponse:
-    """POST /petugas/masuk: check the password, open a session, set the cookie, go back."""
+    """POST /petugas/masuk: check the password, open a session, set the cookie, go back.
+
+    Failures wait per address (+ name), never per account; unknown names answer like known ones.
+    """
     form = await request.form()
     if not csrf_ok(form.get("csrf")):
         return _back_to_masuk(form, galat="form")
     try:
-        user = auth.authenticate(str(form.get("username") or ""), str(form.get("password") or ""))
+        user = auth.authenticate(str(form.get("username") or ""), str(form.get("password") or ""),
+                                 client_address(request))
     except auth.LockedOutError as exc:
         local = exc.until.replace(tzinfo=dt.UTC).astimezone(config.local_zone())
         return _back_to_masuk(form, galat="locked", sampai=local.strftime("%H:%M"))
