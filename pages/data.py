@@ -6,7 +6,7 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import get_lang, t
 from lentera.warehouse import catalog, db, prepared
-from lentera.web import cite, ui, url
+from lentera.web import api, cite, ui, url
 from lentera.web.chart import rows_controls
 
 # the old-version notice comes with the common page header
@@ -23,6 +23,8 @@ licence_url = pub.get("lisensi_url", "https://creativecommons.org/licenses/by/4.
 st.markdown(t("data.version_line", version=version, loaded=fmt.datetime(facts.get("built_at",
               "").rstrip("Z") or None), licence=licence, licence_url=licence_url,
               publisher=pub.get("nama", region.nama)))
+# Machines read the same data by address: the DCAT catalogue for portals, the API for scripts.
+st.markdown(t("data.machine_links", **api.catalog_links()))
 
 # The files were written at load time; publishing them under static/ is cheap and idempotent.
 published = catalog.ensure_static_link(version)
