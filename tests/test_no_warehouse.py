@@ -190,3 +190,51 @@ def test_a_warehouse_swapped_under_the_pages(fixture_warehouse, tmp_path, monkey
     at = open_page("pages/pengaduan.py")
     assert t("common.data_unavailable_title") not in [w.value for w in at.warning]
     submissions.dispose_all()
+
+
+@pytest.mark.browser
+def test_browser_complaint_filed_and_tracked_with_a_truncated_warehouse(fixture_warehouse,
+                                                                        chromium_path, page,
+                                                                        tmp_path):
+    """A real server over a half-written warehouse: Lapor issues a ticket, Lacak finds it."""
+    from tests.conftest import free_port, start_streamlit, stop_streamlit, wait_idle
+
+    path = broken_copy("half", fixture_warehouse.db, tmp_path / "data")
+    port = free_port()
+    proc = start_streamlit(fixture_environ(path, tmp_path), port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        kec = next(iter(warga.kecamatan_labels()))
+        desa = next(iter(warga.desa_labels(kec).values()))
+
+        def choose(label: str, option: str) -> None:
+            box = page.locator("[data-testid=stSelectbox]", has_text=label).first
+            box.locator("input").click()
+            box.locator("input").fill(option)
+            page.locator("[role=option]", has_text=option).first.click()
+            wait_idle(page)
+
+        page.goto(f"{base}/lapor")
+        wait_idle(page)
+        choose(t("forms.label_kecamatan"), warga.kecamatan_labels()[kec])
+        choose(t("forms.label_kategori"), with_target())
+        page.get_by_label(f"{t('forms.label_judul')} *").fill("Lampu jalan mati di balai desa")
+        page.get_by_label(f"{t('forms.label_isi')} *").fill(ISI)
+        choose(t("forms.label_desa"), desa)
+        page.get_by_role("button", name=t("lapor.submit")).click()
+        page.get_by_text(t("lapor.sent")).wait_for(timeout=60_000)
+        wait_idle(page)
+        ticket = page.locator("h2").filter(has_text="LTR-").first.inner_text().strip()
+        assert page.locator("[data-testid=stException]").count() == 0
+
+        page.goto(f"{base}/lacak?tiket={ticket}")
+        wait_idle(page)
+        page.get_by_text(t("lacak.status_diterima")).first.wait_for()
+        assert page.locator("[data-testid=stException]").count() == 0
+
+        page.goto(f"{base}/anggaran")
+        wait_idle(page)
+        page.get_by_text(t("common.data_unavailable_title")).wait_for()
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        stop_streamlit(proc)
