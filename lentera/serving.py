@@ -27,7 +27,7 @@ from lentera.core import config, settings
 
 ROOT = config.PROJECT_ROOT
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
-MAX_BODY = "20m"  # a little above Streamlit's upload limit (server.maxUploadSize = 16 MB)
+MAX_BODY = "64m"  # a little above Streamlit's upload limit (server.maxUploadSize = 50 MB)
 
 
 def nginx_binary() -> str | None:

@@ -5,7 +5,6 @@ import streamlit as st
 from lentera.core import fmt, forms
 from lentera.core.i18n import t
 from lentera.services import sla, warga
-from lentera.store import photos
 from lentera.web import components, session, ui
 
 form = components.CitizenForm("lapor")
@@ -16,9 +15,8 @@ def _send() -> None:
     state = st.session_state
     files = [(f.name, f.getvalue()) for f in (state.get("lapor_foto") or [])]
     contact = warga.contact_of(state.get("lapor_kontak"), state.get("lapor_setuju", False))
-    form.record(warga.submit_pengaduan(warga.form_data(state, form.page, warga.PENGADUAN_FIELDS),
-                                       files, contact, session.session_id(),
-                                       session.client_address()))
+    form.send(warga.submit_pengaduan, warga.form_data(state, form.page, warga.PENGADUAN_FIELDS),
+              files, contact, session.session_id(), session.client_address())
 
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
@@ -58,11 +56,7 @@ with st.form("lapor_form", enter_to_submit=False):
 
     form.desa_and_location(t("lapor.lokasi_hint"))
 
-    st.file_uploader(t("forms.label_foto"), type=list(warga.PHOTO_TYPES),
-                     accept_multiple_files=True, key="lapor_foto",
-                     max_upload_size=photos.MAX_BYTES // (1024 * 1024))
-    st.caption(forms.message("forms.photo_note"))
-    form.field_error("photos")
+    form.photo_uploader(t("forms.label_foto"), key="lapor_foto")
 
     st.subheader(t("lapor.privacy_heading"), anchor=False)
     st.checkbox(t("forms.label_anonim"), value=True, key="lapor_anonim",
@@ -75,5 +69,6 @@ with st.form("lapor_form", enter_to_submit=False):
 
     form.honeypot()
     form.rate_limited()
+    form.field_error("store")
     st.form_submit_button(t("lapor.submit"), key="lapor_submit", type="primary", on_click=_send,
                           icon=":material/send:", width="stretch")

@@ -33,12 +33,16 @@ def _check() -> None:
 
 
 def _send() -> None:
-    form.record(warga.submit_usulan(_data(), session.session_id(), session.client_address()))
+    form.send(warga.submit_usulan, _data(), session.session_id(), session.client_address())
 
 
 def _support(ticket: str) -> None:
     state = st.session_state
-    count, wait = warga.support_usulan(ticket, session.session_id(), session.client_address())
+    done = form.stored(warga.support_usulan, ticket, session.session_id(),
+                       session.client_address())
+    if done is None:
+        return
+    count, wait = done
     state[form.retry_key] = wait
     if count is not None:
         state[SUPPORTED] = (ticket, count)
@@ -131,5 +135,6 @@ if similar is not None:
                 st.caption(t("usulkan.similar_recorded", tahun=item["tahun_rkpd"] or "–"))
     if similar:
         st.caption(t("usulkan.send_anyway_help"))
+    form.field_error("store")
     st.button(t("usulkan.send_anyway"), key="usulkan_send", on_click=_send, type="primary",
               icon=":material/send:")

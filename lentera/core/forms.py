@@ -23,6 +23,10 @@ from lentera.core.schema import KANAL, KLASIFIKASI
 
 HONEYPOT_FIELD = "situs_web"  # hidden in the page; people leave it empty, form-filling bots don't
 MAX_PHOTOS = 3
+# Phones send 6–12 MB photos (HEIC too): up to PHOTO_MAX_MB is shrunk, not refused. The uploader
+# takes up to UPLOAD_MAX_MB so that a bigger file still reaches us and is refused in our words.
+PHOTO_MAX_MB = 25
+UPLOAD_MAX_MB = 50
 JUDUL = (10, 150)
 ISI = (30, 4000)
 USULAN = (10, 300)
@@ -40,7 +44,8 @@ SATUAN = ("meter", "kilometer", "meter_persegi", "meter_kubik", "hektare", "unit
 PARAMS = {
     "judul_min": JUDUL[0], "judul_max": JUDUL[1], "isi_min": ISI[0], "isi_max": ISI[1],
     "usulan_min": USULAN[0], "usulan_max": USULAN[1], "permasalahan_max": PERMASALAHAN_MAX,
-    "max_photos": MAX_PHOTOS, "max_mb": 5, "max_side": 2048,
+    "max_photos": MAX_PHOTOS, "max_mb": PHOTO_MAX_MB, "upload_mb": UPLOAD_MAX_MB,
+    "max_side": 2048,
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

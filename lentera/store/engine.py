@@ -8,16 +8,23 @@ short transaction from `write_transaction`, and writers take turns on both engin
 starts with `BEGIN IMMEDIATE` (after the writers' queue), on PostgreSQL with a transaction-scoped
 advisory lock, so every read-then-write in the store (audit chain, rate limit, supports, sign-in
 counters) sees the last committed writer, whichever process or replica it ran in.
+
+A write that cannot get its turn (another writer stuck, a long lock) waits in the queue again, up
+to `WRITE_ATTEMPTS` busy timeouts in all, then raises `StoreBusyError`; a full disk (SQLite's
+SQLITE_FULL, PostgreSQL's 53100, ENOSPC while writing a photo) raises `StoreFullError`. Both roll
+back everything, so the caller can say so and keep the citizen's form filled.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from lentera.core import config
 from lentera.store import migrate, photos
@@ -35,11 +42,45 @@ from lentera.store.errors import SubmissionError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+# A write waits its turn up to this many busy timeouts (90 s): a 60 s lock costs no report.
+WRITE_ATTEMPTS = 3
 WRITE_LOCK = 7414222  # pg_advisory_xact_lock key: the PostgreSQL writers' turn
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL = 5, 6, 13
+PG_LOCK_NOT_AVAILABLE, PG_DISK_FULL = "55P03", "53100"
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _swept: set[tuple[str, str]] = set()
+
+
+class StoreBusyError(SubmissionError):
+    """The store stayed locked by another writer through every attempt; nothing was written."""
+
+
+class StoreFullError(SubmissionError):
+    """The disk of the store or of the uploads is full; nothing was written."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for a full disk: an OSError (ENOSPC, EDQUOT, EFBIG) or the engines' own codes."""
+    if isinstance(exc, OSError):
+        return exc.errno in _FULL_ERRNOS
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == PG_DISK_FULL:
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code == SQLITE_FULL or (code is None and "database or disk is full" in str(orig))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    return "database is locked" in str(orig)
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -187,14 +228,14 @@ def _writer_turn(eng: Engine) -> Iterator[None]:
     timeout = BUSY_TIMEOUT_MS / 1000
     tlock = _thread_lock(path)
     if not tlock.acquire(timeout=timeout):
-        raise SubmissionError("the submissions store is busy")
+        raise StoreBusyError("the submissions store is busy")
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         owned = True
         try:
             if not _flock_within(fd, timeout):
                 owned = False  # the helper thread closes it once it gets the lock
-                raise SubmissionError("the submissions store is busy")
+                raise StoreBusyError("the submissions store is busy")
             yield
         finally:
             if owned:
@@ -203,14 +244,47 @@ def _writer_turn(eng: Engine) -> Iterator[None]:
         tlock.release()
 
 
-@contextlib.contextmanager
-def write_transaction() -> Iterator[Connection]:
-    """A short write transaction on the configured store, writers one at a time on both engines."""
-    eng = current()
-    with _writer_turn(eng), eng.execution_options(lentera_write=True).begin() as conn:
+def _take_turn(eng: Engine) -> tuple[contextlib.ExitStack, Connection]:
+    """One attempt at the writers' turn: the queue, then BEGIN IMMEDIATE or the advisory lock."""
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(_writer_turn(eng))
+        conn = stack.enter_context(eng.execution_options(lentera_write=True).begin())
         if conn.dialect.name == "postgresql":
             _postgres_turn(conn)
-        yield conn
+    except BaseException as exc:
+        stack.__exit__(type(exc), exc, exc.__traceback__)  # roll back, give the turn back
+        raise
+    return stack, conn
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[Connection]:
+    """A short write transaction on the configured store, writers one at a time on both engines.
+
+    Waits for its turn up to `WRITE_ATTEMPTS` busy timeouts, then `StoreBusyError`; a full disk
+    at any statement or at commit is `StoreFullError`; either way the transaction rolled back.
+    """
+    eng = current()
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            stack, conn = _take_turn(eng)
+            break
+        except (StoreBusyError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not _is_busy(exc):
+                raise
+            if attempt == WRITE_ATTEMPTS:
+                raise StoreBusyError("the submissions store is busy") from exc
+            log.warning("store busy, write waits again (attempt %d of %d)", attempt + 1,
+                        WRITE_ATTEMPTS)
+            time.sleep(0.05 * attempt)
+    try:
+        with stack:
+            yield conn
+    except DBAPIError as exc:
+        if is_disk_full(exc):
+            raise StoreFullError("the submissions store's disk is full") from exc
+        raise
 
 
 def _postgres_turn(conn: Connection) -> None:
@@ -218,8 +292,8 @@ def _postgres_turn(conn: Connection) -> None:
     try:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
     except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_timeout: a writer is stuck
-            raise SubmissionError("the submissions store is busy") from exc
+        if _is_busy(exc):  # lock_timeout: a writer is stuck
+            raise StoreBusyError("the submissions store is busy") from exc
         raise
 
 

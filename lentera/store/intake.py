@@ -2,7 +2,9 @@
 
 One write transaction per submission: the row, its first event (lentera.store.events), its
 contact and its photo rows, plus the audit entry when an official enters it; photo files are
-staged before and renamed into place after the commit (lentera.store.photos).
+staged before and renamed into place after the commit (lentera.store.photos). Nothing is half
+written: a busy store (`engine.StoreBusyError`, after the writers' queue) or a full disk
+(`engine.StoreFullError`, for the photo files or the row) leaves no row and no file behind.
 """
 
 from __future__ import annotations
@@ -78,8 +80,13 @@ def _store(row: dict, photos: list[ProcessedPhoto], contact_value: dict | None, 
     """Insert one submission with its first event, contact and photos; files land after commit."""
     staged: list[StagedPhoto] = []
     try:
-        for p in photos:
-            staged.append(stage_photo(p))
+        try:
+            for p in photos:
+                staged.append(stage_photo(p))
+        except OSError as exc:
+            if engine.is_disk_full(exc):
+                raise engine.StoreFullError("the uploads disk is full") from exc
+            raise
         for _attempt in range(TICKET_ATTEMPTS):
             ticket = new_ticket(prefix)
             now = T.utc_now()

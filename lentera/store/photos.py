@@ -1,8 +1,10 @@
 """Citizen photos: checked by content, re-encoded without EXIF/GPS, stored under random names.
 
-`process_photo` decodes an upload (JPEG, PNG or WebP only, by content), applies the EXIF
-orientation, scales the long side to at most 2048 px and re-encodes it (JPEG q85, or WebP when
-the picture has transparency) from the pixels alone, so no metadata survives.
+`process_photo` decodes an upload (JPEG, PNG, WebP or a phone's HEIC/HEIF, by content; up to
+`MAX_BYTES`, so a 12 MB phone photo is shrunk, not refused), applies the EXIF orientation,
+scales the long side to at most 2048 px and re-encodes it (JPEG q85, or WebP when the picture
+has transparency) from the pixels alone, so no metadata survives. A refusal is a `PhotoError`
+whose reason the form shows beside the photo field before any ticket exists.
 
 Storage is two-phase so that a photo file and its database row exist together or not at all:
 `stage_photo` writes `<name>.part`, the caller commits its transaction, then `commit_staged`
@@ -23,16 +25,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from lentera.core import config
+from lentera.core import config, forms
 
-MAX_BYTES = 5 * 1024 * 1024
+# HEIC/HEIF (iPhones, many Android phones) open like any other format; verified by content.
+pillow_heif.register_heif_opener()
+
+MAX_BYTES = forms.PHOTO_MAX_MB * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 50 MP phone photo fits; a decompression bomb does not
 MAX_SIDE = 2048
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+# MPO is the JPEG many phones write (a main picture plus a preview); its first frame is used.
+ALLOWED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "HEIF")
 PART_SUFFIX = ".part"
 _EXTENSIONS = (".jpg", ".webp")
 
@@ -105,6 +112,9 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     try:
         # verify() leaves the image unusable; decode afresh. Truncated data raises here.
         with Image.open(io.BytesIO(data)) as img:
+            # A big JPEG decodes at 1/2, 1/4 or 1/8 scale when only MAX_SIDE px are kept anyway.
+            scale = min(1.0, MAX_SIDE / max(width, height, 1))
+            img.draft(None, (max(1, round(width * scale)), max(1, round(height * scale))))
             img.load()
             img = ImageOps.exif_transpose(img)
             alpha = _has_alpha(img)

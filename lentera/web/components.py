@@ -18,7 +18,7 @@ import streamlit as st
 from lentera.core import config, fmt, forms
 from lentera.core.i18n import t
 from lentera.services import petugas, warga
-from lentera.store import auth
+from lentera.store import auth, engine
 from lentera.web import ui, url
 from lentera.web.text import literal
 
@@ -134,6 +134,28 @@ class CitizenForm:
         if result.ok:
             state[self.ticket_key] = result.ticket
 
+    def stored(self, write: Callable[..., Any], *args) -> Any:
+        """Run a store write; None, with the store's message kept, when it is busy or full.
+
+        Nothing was written then, and the widgets keep their values: the citizen sends again.
+        """
+        try:
+            return write(*args)
+        except engine.StoreBusyError:
+            key = "forms.store_busy"
+        except engine.StoreFullError:
+            key = "forms.store_full"
+        state = st.session_state
+        state[self.errors_key], state[self.retry_key] = {"store": key}, 0
+        state[self.refused_key] = None
+        return None
+
+    def send(self, submit: Callable[..., warga.SubmitResult], *args) -> None:
+        """Run a submit and record its outcome (see `stored` for a busy or full store)."""
+        result = self.stored(submit, *args)
+        if result is not None:
+            self.record(result)
+
     def start_again(self) -> None:
         """Callback: forget every field and outcome of this form."""
         prefix = f"{self.page}_"
@@ -159,9 +181,22 @@ class CitizenForm:
         self.kecamatan_select()
 
     def errors_notice(self, text: str) -> None:
-        """One line at the top of the form when some fields were refused."""
-        if self.errors:
+        """One line at the top of the form when some fields were refused or the store was not."""
+        if self.errors.get("store"):
+            st.error(forms.message(self.errors["store"]), icon=":material/cloud_off:")
+        elif self.errors:
             st.error(text, icon=":material/error:")
+
+    def photo_uploader(self, label: str, key: str) -> None:
+        """Up to three photos of any type, so a refused one is explained beside it, not dropped.
+
+        No `type` filter: the uploader's own refusal is in English and the file would never
+        reach us; every file is checked by content (lentera.store.photos) and refused in words.
+        """
+        st.file_uploader(label, accept_multiple_files=True, key=key,
+                         max_upload_size=forms.UPLOAD_MAX_MB)
+        st.caption(f"{forms.message('forms.photo_note')} {forms.message('forms.upload_limit_note')}")
+        self.field_error("photos")
 
     def kecamatan_select(self) -> None:
         """The kecamatan choice, outside the form so the desa list follows it at once."""
