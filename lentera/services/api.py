@@ -26,6 +26,15 @@ DCAT_AP = "http://data.europa.eu/r5r/"  # DCAT-AP 3 namespace, the profile a cat
 FRICTIONLESS_TABLE_SCHEMA = "https://specs.frictionlessdata.io/table-schema/"
 
 
+# The API's rules, shown on the Tentang page (text in lentera/locales/api.toml).
+METHODS: list[tuple[str, str]] = [
+    ("api.method_rows_title", "api.method_rows_body"),
+    ("api.method_figures_title", "api.method_figures_body"),
+    ("api.method_open311_title", "api.method_open311_body"),
+    ("api.method_tiket_title", "api.method_tiket_body"),
+]
+
+
 class ApiError(ValueError):
     """A request the API cannot answer as asked (a 400 or 404, with a message and the parameter)."""
 

@@ -13,7 +13,9 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("lentera.warehouse.perizinan", "pages.perizinan"),
     ("lentera.warehouse.musrenbang", "pages.musrenbang"),
     ("lentera.services.warga", "pages.lapor"),
+    ("lentera.store.intake", "lapor.methods_store_heading"),
     ("lentera.warehouse.catalog", "pages.data"),
+    ("lentera.services.api", "api.heading"),
     ("lentera.services.petugas", "pages.verifikasi"),
 )
 
