@@ -39,7 +39,11 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("--password-stdin", action="store_true")
     users.add_parser("list")
     aud = sub.add_parser("audit", help="audit trail").add_subparsers(dest="cmd", required=True)
-    aud.add_parser("verify")
+    ver = aud.add_parser("verify", help="check the hash chain (and against a published head)")
+    ver.add_argument("--against", metavar="HEAD",
+                     help="a published head, HASH:COUNT or a file holding one (the Data page, "
+                          "audit_head.json or manifest.json of a data package): also catches "
+                          "deleted newest entries and a recomputed tail")
     pho = sub.add_parser("photos", help="uploaded photo files").add_subparsers(dest="cmd",
                                                                              required=True)
     sweep = pho.add_parser("sweep", help="finish interrupted renames, delete unreferenced files")
@@ -71,10 +75,14 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; 0 ok, 1 a refused command or a broken audit chain."""
+    """Run one command; 0 ok, 1 a refused command or a broken audit chain, 2 a bad anchor."""
     args = parser().parse_args(argv)
     try:
         if args.group == "audit":
+            if args.against is not None:
+                check = audit.verify_against(*audit.parse_anchor(args.against))
+                print(check.message())
+                return 0 if check.ok else 1
             ok, bad = audit.verify()
             print("audit chain ok" if ok else f"audit chain BROKEN at entry {bad}")
             return 0 if ok else 1
@@ -99,4 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     except auth.AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except audit.AnchorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -38,6 +38,12 @@ from lentera.store.redaction import redact_fields
 log = logging.getLogger(__name__)
 
 TICKET_ATTEMPTS = 8
+# The rules of this module and of photos/engine/audit, as the Tentang page states them.
+METHODS: list[tuple[str, str]] = [
+    ("lapor.method_photos_title", "lapor.method_photos_body"),
+    ("lapor.method_nothing_lost_title", "lapor.method_nothing_lost_body"),
+    ("data.method_audit_title", "data.method_audit_body"),
+]
 STATUS_AWAL = {"pengaduan": "diterima", "usulan": "diusulkan"}
 
 
