@@ -144,14 +144,14 @@ if view == "list":
         },
     )
     d1, d2, d3 = st.columns(3)
-    d1.download_button(t("chart.download_csv"), chart.csv_bytes(rows),
+    d1.download_button(t("chart.download_csv"), lambda: chart.csv_bytes(rows),
                        file_name=chart.file_name("usulan_musrenbang", "csv"), mime="text/csv",
                        key="list_csv", on_click="ignore", width="stretch")
-    d2.download_button(t("chart.download_xlsx"), chart.xlsx_bytes(rows),
+    d2.download_button(t("chart.download_xlsx"), lambda: chart.xlsx_bytes(rows),
                        file_name=chart.file_name("usulan_musrenbang", "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="list_xlsx", on_click="ignore", width="stretch")
-    d3.download_button(t("musrenbang.download_geojson"), musrenbang.geojson_bytes(rows),
+    d3.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",
                        key="list_geojson", on_click="ignore", width="stretch")
 else:
@@ -183,7 +183,7 @@ else:
         deck = maps.choropleth_deck(agg, tip, **shapes)
         caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
     chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
-    st.download_button(t("musrenbang.download_geojson"), musrenbang.geojson_bytes(rows),
+    st.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",
                        key="map_geojson", on_click="ignore")
     if located.height < rows.height:

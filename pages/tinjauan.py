@@ -34,10 +34,10 @@ for i, m in enumerate(("pengaduan_baru", "usulan_baru", "selesai", "lewat_sla", 
 
 lang = get_lang()
 left, right = st.columns(2)
-left.download_button(t("petugas.download_pdf"), tinjauan.review_pdf(data, lang=lang),
+left.download_button(t("petugas.download_pdf"), lambda: tinjauan.review_pdf(data, lang=lang),
                      file_name=f"tinjauan-{label}.pdf", mime="application/pdf",
                      icon=":material/picture_as_pdf:")
-right.download_button(t("petugas.download_xlsx"), tinjauan.review_xlsx(data, lang=lang),
+right.download_button(t("petugas.download_xlsx"), lambda: tinjauan.review_xlsx(data, lang=lang),
                       file_name=f"tinjauan-{label}.xlsx", icon=":material/table:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

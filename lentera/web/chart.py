@@ -54,17 +54,21 @@ def _caption(caption: str | None, base: Base | None) -> str | None:
 
 
 def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = None) -> None:
-    """The table toggle and the downloads of exactly `rows` (named and described by `base`)."""
+    """The table toggle and the downloads of exactly `rows` (named and described by `base`).
+
+    The file bytes are made only when a visitor clicks (Streamlit calls the callable then):
+    building every chart's CSV and XLSX on every rerun was most of a page view's cost.
+    """
     if st.toggle(t("chart.show_rows"), key=f"{key}__rows"):
         st.dataframe(rows, width="stretch", hide_index=True)
     meta = {"nama": name, "versi_data": _version()}
     if base is not None:
         meta |= {"dasar": base.text, "dasar_kode": base.slug}
     c1, c2 = st.columns(2)
-    c1.download_button(t("chart.download_csv"), csv_bytes(rows),
+    c1.download_button(t("chart.download_csv"), lambda: csv_bytes(rows),
                        file_name=file_name(name, "csv", base),
                        mime="text/csv", key=f"{key}__csv", on_click="ignore", width="stretch")
-    c2.download_button(t("chart.download_xlsx"), xlsx_bytes(rows, meta=meta),
+    c2.download_button(t("chart.download_xlsx"), lambda: xlsx_bytes(rows, meta=meta),
                        file_name=file_name(name, "xlsx", base),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}__xlsx", on_click="ignore", width="stretch")
