@@ -17,6 +17,7 @@ ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
 ui.require_warehouse()
 
 PAGE = "musrenbang"
+LIST_LIMIT = 500  # rows drawn in the list view; the downloads carry all of them
 opts = ui.cached(musrenbang.filter_options)
 
 
@@ -127,8 +128,13 @@ def _texts(frame: pl.DataFrame) -> pl.DataFrame:
 
 geojson_name = chart.file_name("usulan_musrenbang", "geojson")
 if view == "list":
-    shown = _texts(rows)
+    # A phone on a weak signal cannot take ten thousand rows: the first LIST_LIMIT are shown,
+    # every row is one click away in the downloads below.
+    shown = _texts(rows.head(LIST_LIMIT))
     st.caption(t("musrenbang.list_caption", n=fmt.number(rows.height)))
+    if rows.height > LIST_LIMIT:
+        st.caption(t("musrenbang.list_cut", shown=fmt.number(LIST_LIMIT),
+                     n=fmt.number(rows.height)))
     st.dataframe(
         shown.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa", "nama_kecamatan",
                      "status_teks", "tahap_teks", "biaya_teks", "grup_duplikat", "alasan"),
