@@ -9,6 +9,11 @@ millions of rows are never held in Python. Files bigger than Streamlit's static-
 zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader;
 `export_partitioned` writes the same rows as Parquet partitioned by region code for a province.
 
+When a submissions store exists, the audit chain's head (hash, count, time of the last
+officials' action) is published with every export: `audit_head` in the manifest, `x-audit-head`
+and `audit_head.json` in the package, so `python -m lentera audit verify --against` can later
+prove no newest entry was deleted and no tail recomputed.
+
 Exports read the warehouse through the semantic layer (`lentera.warehouse.semantic.connect`), so
 the SLA columns of complaints and permits come from the same macros as the pages, at the data's
 reporting date (`meta.as_of`).
@@ -31,6 +36,7 @@ import polars as pl
 
 from lentera.core import config
 from lentera.core.schema import PROVENANCE, SOURCES
+from lentera.store import audit
 from lentera.warehouse import catalog, prepared, semantic
 from lentera.warehouse.catalog import DATASETS, Dataset
 from lentera.warehouse.db import sql_text as db_sql_text
@@ -40,6 +46,7 @@ from lentera.warehouse.db import sql_text as db_sql_text
 XLSX_MAX_ROWS = 250_000
 XLSX_BATCH = 20_000
 PACKAGE_DIR = "paket-data"
+AUDIT_HEAD_FILE = "audit_head.json"  # the officials' audit chain head, beside datapackage.json
 _PROVENANCE = {c.name for c in PROVENANCE}
 
 
@@ -279,10 +286,12 @@ def write_exports(db: Path, dest: Path) -> dict:
                 _copy_geojson(con, ds, work / f"{stem}.geojson", params)
                 files["geojson"] = _entry(_zip_if_big(work / f"{stem}.geojson"), rows)
             datasets[ds.name] = {"rows": rows, "files": files, "notes": notes}
-        package = _write_package_zip(con, work, version)
+        head = _audit_head()
+        package = _write_package_zip(con, work, version, head)
         doc = {"data_version": version, "as_of": as_of.isoformat(), "written_at": _now_iso(),
                "datasets": datasets,
-               "package": _entry(package, sum(d["rows"] for d in datasets.values()))}
+               "package": _entry(package, sum(d["rows"] for d in datasets.values())),
+               "audit_head": head}
         (work / catalog.MANIFEST).write_text(json.dumps(doc, indent=1), encoding="utf-8")
         if dest.exists():
             shutil.rmtree(dest)
@@ -297,6 +306,12 @@ def write_exports(db: Path, dest: Path) -> dict:
     prepared.write_status(dest.parent, "ready", version)
     prepared.sweep(leftovers)
     return doc
+
+
+def _audit_head() -> dict | None:
+    """The submissions store's audit head to publish, or None when there is no store."""
+    found = audit.head_if_present()
+    return found.as_dict() | {"read_at": _now_iso()} if found else None
 
 
 def _now_iso() -> str:
@@ -336,8 +351,8 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
-    """Write the package's CSVs into `out` and return the datapackage.json document."""
+def _package(con: duckdb.DuckDBPyConnection, out: Path, audit_head: dict | None = None) -> dict:
+    """Write the package's CSVs (and the audit head) into `out`; the datapackage.json document."""
     facts = _meta(con)
     version = facts.get("data_version", "")
     as_of = _as_of(con)
@@ -374,6 +389,8 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
             resource["x-fiscal-status"] = ("status: approved = APBD murni, adjusted = APBD "
                                            "perubahan, executed = realisasi")
         resources.append(resource)
+    if audit_head:
+        (out / AUDIT_HEAD_FILE).write_text(json.dumps(audit_head, indent=1), encoding="utf-8")
     return {
         "profile": "tabular-data-package",
         "name": f"lentera-{_slug(region.nama)}",
@@ -397,6 +414,7 @@ def _package(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
         "keywords": ["APBD", "SP4N-LAPOR", "perizinan", "musrenbang", region.nama],
         "x-is-sample": facts.get("is_sample") == "true",
         "x-as-of": facts.get("as_of", ""),
+        "x-audit-head": audit_head,
         "resources": resources,
     }
 
@@ -420,7 +438,7 @@ def export_package(db: Path, out: Path) -> Path:
     con = _connect(db)
     try:
         _version(con)
-        doc = _package(con, out)
+        doc = _package(con, out, _audit_head())
     finally:
         con.close()
     path = out / "datapackage.json"
@@ -428,11 +446,12 @@ def export_package(db: Path, out: Path) -> Path:
     return path
 
 
-def _write_package_zip(con: duckdb.DuckDBPyConnection, work: Path, version: str) -> Path:
+def _write_package_zip(con: duckdb.DuckDBPyConnection, work: Path, version: str,
+                       audit_head: dict | None) -> Path:
     target = work / f"{file_stem('paket-data', version)}.zip"
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         folder = Path(tmp)
-        doc = _package(con, folder)
+        doc = _package(con, folder, audit_head)
         (folder / "datapackage.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False),
                                                  encoding="utf-8")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import get_lang, t
+from lentera.store import audit
 from lentera.warehouse import catalog, db, prepared
 from lentera.web import api, cite, ui, url
 from lentera.web.chart import rows_controls
@@ -54,6 +55,31 @@ if pkg:
         st.caption(t("data.package_help"))
         st.html(cite.links_html([(t("data.package_link", size=catalog.size_text(pkg["bytes"])),
                                   pkg["url"])]))
+
+# ---- the officials' audit log: its head published, so a cut or recomputed tail shows later
+with st.expander(t("data.audit_title"), icon=":material/link:"):
+    st.caption(t("data.audit_help"))
+    try:
+        head = audit.head()
+    except Exception:  # no submissions store on this server
+        head = None
+    if head is None:
+        st.caption(t("data.audit_unavailable"))
+    elif head.count == 0:
+        st.caption(t("data.audit_empty"))
+    else:
+        st.markdown(t("data.audit_now", count=fmt.number(head.count), at=fmt.datetime(head.at)))
+        st.code(head.anchor, language=None, wrap_lines=True)
+    anchored = catalog.manifest(files_version).get("audit_head") if published else None
+    if anchored:
+        st.markdown(t("data.audit_in_package", count=fmt.number(anchored["count"]),
+                      at=fmt.datetime(anchored["read_at"].rstrip("Z"))))
+        st.code(anchored["anchor"], language=None, wrap_lines=True)
+    anchor = (anchored or {}).get("anchor") or (head.anchor if head and head.count else None)
+    if anchor:
+        st.caption(t("data.audit_verify"))
+        st.code(f"python -m lentera audit verify --against {anchor}", language="bash",
+                wrap_lines=True)
 
 # ---- one dataset -------------------------------------------------------------------------
 LIVE = "laporan_warga"
