@@ -14,8 +14,7 @@ from lentera.store import auth, submissions
 from tests import test_petugas
 from tests.test_petugas import complaint
 
-# The officials' fixtures of test_petugas, used here under the same names.
-store = test_petugas.store
+# The officials of test_petugas (on conftest's fresh store), used here under the same name.
 people = test_petugas.people
 
 ROOT = Path(__file__).resolve().parent.parent
