@@ -1,7 +1,7 @@
 """Benchmark: the biggest prepared download streamed over HTTP while another visitor opens a page.
 
 `markdown(work_dir)` uses the warehouse named by `LENTERA_WAREHOUSE`, prepares its exports under
-`work_dir` if needed, starts `streamlit run` with static serving, downloads the biggest file while
+`work_dir` if needed, starts `streamlit run` (serve.py: /unduh/), downloads the biggest file while
 a second (Chromium) visitor loads Beranda, samples the server's RSS from /proc, and returns a
 markdown paragraph. Targets (issue 7): RSS growth < 200 MB, the other page ≤ 3 s. Nothing asserted.
 """
@@ -78,15 +78,13 @@ def run(work_dir: Path) -> dict:
         prepare_s = time.perf_counter() - t0
     os.environ["LENTERA_DATA_DIR"] = str(data_dir)
     from lentera.warehouse import catalog
-    catalog.ensure_static_link(version)
     manifest = catalog.manifest(version)
     biggest = max(((f["file"], f["bytes"], f.get("rows"), name, fmt)
                    for name, d in manifest["datasets"].items()
                    for fmt, f in d["files"].items()), key=lambda x: x[1])
     env = {"LENTERA_DATA_DIR": str(data_dir), "LENTERA_WAREHOUSE": str(warehouse),
            "LENTERA_SUBMISSIONS_URL": f"sqlite:///{data_dir / 'submissions.sqlite'}",
-           "LENTERA_UPLOADS": str(data_dir / "uploads"),
-           "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true"}
+           "LENTERA_UPLOADS": str(data_dir / "uploads")}
     port = free_port()
     proc = start_streamlit(env, port, timeout=120)
     base = f"http://127.0.0.1:{port}"
@@ -122,7 +120,6 @@ def run(work_dir: Path) -> dict:
         sampler.join()
     finally:
         stop_streamlit(proc)
-        catalog.unpublish_static(version)
     peak = max(samples) if samples else float("nan")
     return {"file": biggest[0], "dataset": biggest[3], "format": biggest[4],
             "bytes": biggest[1], "rows": biggest[2], "downloaded": got["bytes"],
@@ -141,7 +138,7 @@ def markdown(work_dir: Path) -> str:
     return (
         f"Unduhan terbesar `{r['file']}` ({r['dataset']}, {r['format']}, {r['rows']:,} baris, "
         f"{r['bytes'] / 2**20:.1f} MiB; {r['downloaded'] / 2**20:.1f} MiB diterima) lewat "
-        f"static serving dalam {r['download_s']:.2f} s. RSS server: {r['baseline_mib']:.0f} MiB "
+        f"/unduh/ dalam {r['download_s']:.2f} s. RSS server: {r['baseline_mib']:.0f} MiB "
         f"sebelum, puncak {r['peak_mib']:.0f} MiB, naik {r['growth_mib']:.0f} MiB (target < 200 "
         f"MiB: {ok_mem}). Pengunjung lain membuka Beranda dalam {r['other_page_s']:.2f} s saat "
         f"unduhan berjalan ({r['other_how']}; tanpa unduhan {r['warm_s']:.2f} s; target ≤ 3 s: "

@@ -5,8 +5,8 @@ CSV for Excel (BOM, semicolons, decimal commas), Parquet, XLSX with a `kamus` sh
 Excel's 1,048,576 rows: bigger datasets get a note pointing to CSV/Parquet instead, since Excel
 could not open them anyway) and GeoJSON where there is geometry, plus the zipped Frictionless
 package and a `manifest.json`. Every file is streamed by DuckDB `COPY … TO` (XLSX in batches), so
-millions of rows are never held in Python. Files bigger than Streamlit's static-file limit are
-zipped. `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader;
+millions of rows are never held in Python; the app serves them as they are, any size
+(lentera.web.downloads). `export_package`, `retain_versions` and `diff_datasets` serve the CLI and the loader;
 `export_partitioned` writes the same rows as Parquet partitioned by region code for a province.
 
 When a submissions store exists, the audit chain's head (hash, count, time of the last
@@ -222,17 +222,6 @@ def _copy_geojson(con, ds: Dataset, path: Path, params: dict) -> None:
     tmp.unlink()
 
 
-def _zip_if_big(path: Path) -> Path:
-    """Zip a file Streamlit would refuse to serve (over 200 MB); CSVs shrink about tenfold."""
-    if path.stat().st_size <= catalog.STATIC_MAX_BYTES:
-        return path
-    target = path.with_name(path.name + ".zip")
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.write(path, arcname=path.name)
-    path.unlink()
-    return target
-
-
 def _entry(path: Path, rows: int) -> dict:
     return {"file": path.name, "bytes": path.stat().st_size, "rows": rows}
 
@@ -271,20 +260,20 @@ def write_exports(db: Path, dest: Path) -> dict:
             files: dict[str, dict] = {}
             notes: dict[str, str] = {}
             _copy_csv(con, sql, work / f"{stem}.csv", params)
-            files["csv"] = _entry(_zip_if_big(work / f"{stem}.csv"), rows)
+            files["csv"] = _entry(work / f"{stem}.csv", rows)
             _copy_csv_excel(con, _excel_sql(ds), work / f"{stem}_excel.csv", params,
                             text_from=ds.select_sql())
-            files["csv_excel"] = _entry(_zip_if_big(work / f"{stem}_excel.csv"), rows)
+            files["csv_excel"] = _entry(work / f"{stem}_excel.csv", rows)
             _copy_parquet(con, sql, work / f"{stem}.parquet", params)
-            files["parquet"] = _entry(_zip_if_big(work / f"{stem}.parquet"), rows)
+            files["parquet"] = _entry(work / f"{stem}.parquet", rows)
             if rows <= XLSX_MAX_ROWS:
                 _write_xlsx(con, ds, work / f"{stem}.xlsx", version, params)
-                files["xlsx"] = _entry(_zip_if_big(work / f"{stem}.xlsx"), rows)
+                files["xlsx"] = _entry(work / f"{stem}.xlsx", rows)
             else:
                 notes["xlsx"] = "too_many_rows"
             if ds.geometry:
                 _copy_geojson(con, ds, work / f"{stem}.geojson", params)
-                files["geojson"] = _entry(_zip_if_big(work / f"{stem}.geojson"), rows)
+                files["geojson"] = _entry(work / f"{stem}.geojson", rows)
             datasets[ds.name] = {"rows": rows, "files": files, "notes": notes}
         head = _audit_head()
         package = _write_package_zip(con, work, version, head)
@@ -496,7 +485,6 @@ def retain_versions(db: Path, keep: int = 5, root: Path | None = None) -> list[s
     for old in kept[max(keep, 0):]:
         (versions / f"{old}.duckdb").unlink(missing_ok=True)
         shutil.rmtree(root / "exports" / old, ignore_errors=True)
-        catalog.unpublish_static(old)
     return kept[:max(keep, 0)]
 
 

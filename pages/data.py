@@ -27,8 +27,8 @@ st.markdown(t("data.version_line", version=version, loaded=fmt.datetime(facts.ge
 # Machines read the same data by address: the DCAT catalogue for portals, the API for scripts.
 st.markdown(t("data.machine_links", **api.catalog_links()))
 
-# The files were written at load time; publishing them under static/ is cheap and idempotent.
-published = catalog.ensure_static_link(version)
+# The files were written at load time; /unduh/ serves them where they lie (lentera.web.downloads).
+published = catalog.prepared_folder(version)
 files_version = version
 if published is None:
     # say why there are no files (being prepared, failed, never made), and offer the last ones
@@ -42,19 +42,22 @@ if published is None:
         st.info(t("data.no_exports"), icon=":material/hourglass_empty:")
     previous = prepared.previous_exports(version)
     if previous:
-        published = catalog.ensure_static_link(previous)
+        published = catalog.prepared_folder(previous)
         files_version = previous
         st.caption(t("data.exports_previous", version=previous))
 
 
 # ---- the whole package -------------------------------------------------------------------
+# the current version's files at their stable /unduh/latest/ address (what a script can fetch
+# every month); an earlier version's files (offered meanwhile) at their own version's address
+latest = published is not None and files_version == version
 pkg = catalog.package_download(files_version) if published else None
 if pkg:
     with st.container(border=True):
         st.markdown(f"**{t('data.package_title')}**")
         st.caption(t("data.package_help"))
         st.html(cite.links_html([(t("data.package_link", size=catalog.size_text(pkg["bytes"])),
-                                  pkg["url"])]))
+                                  pkg["latest"] if latest else pkg["url"])]))
 
 # ---- the officials' audit log: its head published, so a cut or recomputed tail shows later
 with st.expander(t("data.audit_title"), icon=":material/link:"):
@@ -140,7 +143,7 @@ else:
     # a plain list reads better on a phone than a two-column grid
     st.markdown("\n".join(f"- **{label}:** {value}" for label, value in meta_rows))
 
-    # ---- downloads: prepared files, served as static files (never through Streamlit messages)
+    # ---- downloads: prepared files, streamed by /unduh/ (never through Streamlit messages)
     st.markdown(f"#### {t('data.downloads_title')}")
     st.caption(t("data.downloads_help"))
     files = catalog.downloads(name, files_version) if published else pl.DataFrame()
@@ -148,10 +151,8 @@ else:
     for row in files.iter_rows(named=True):
         if row["url"]:
             label = t(f"data.fmt_{row['format']}")
-            if row["file"].endswith(".zip"):
-                label = f"{label}, {t('data.zipped')}"
             links.append((t("data.link_label", format=label, size=catalog.size_text(row["bytes"])),
-                          row["url"]))
+                          row["latest"] if latest else row["url"]))
         elif row["note"] == "too_many_rows":
             st.caption(t("data.xlsx_too_many_rows"))
     if links:
@@ -200,7 +201,7 @@ if name != LIVE:
         reject_files = catalog.downloads("baris_ditolak", files_version) if published \
             else pl.DataFrame()
         reject_links = [(t("data.rejects_link", format=t(f"data.fmt_{r['format']}"),
-                           size=catalog.size_text(r["bytes"])), r["url"])
+                           size=catalog.size_text(r["bytes"])), r["latest"] if latest else r["url"])
                         for r in reject_files.iter_rows(named=True)
                         if r["url"] and r["format"] in ("csv", "xlsx")]
         if reject_links:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def data_server(fixture_warehouse, chromium_path, tmp_path_factory):
-    """A server with static serving on and the fixture warehouse's exports prepared."""
+    """A server with the fixture warehouse's exports prepared (served at /unduh/)."""
     data_dir = tmp_path_factory.mktemp("data_page")
     con = duckdb.connect(str(fixture_warehouse.db), read_only=True)
     version = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
@@ -25,15 +25,13 @@ def data_server(fixture_warehouse, chromium_path, tmp_path_factory):
     export.write_exports(fixture_warehouse.db, data_dir / "exports" / version)
     env = {"LENTERA_DATA_DIR": str(data_dir), "LENTERA_WAREHOUSE": str(fixture_warehouse.db),
            "LENTERA_SUBMISSIONS_URL": f"sqlite:///{data_dir / 'submissions.sqlite'}",
-           "LENTERA_UPLOADS": str(data_dir / "uploads"),
-           "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true"}
+           "LENTERA_UPLOADS": str(data_dir / "uploads")}
     port = free_port()
     proc = start_streamlit(env, port)
     try:
         yield f"http://127.0.0.1:{port}", version
     finally:
         stop_streamlit(proc)
-        catalog.unpublish_static(version)
 
 
 def _rows_loaded(page) -> str:

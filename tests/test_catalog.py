@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lentera.core.i18n import has, t
 from lentera.core.schema import SOURCES
-from lentera.warehouse import catalog, db
+from lentera.warehouse import catalog, db, prepared
 from lentera.web import cite
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -101,23 +100,24 @@ def test_methods_are_translated():
         assert t(title, lang="id") != t(title, lang="en")
 
 
-def test_ensure_static_link_hard_links_the_files(warehouse_env, tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog, "STATIC_ROOT", tmp_path / "static")
+def test_prepared_files_are_served_from_the_exports_folder(warehouse_env):
     version = db.data_version()
-    # a version with nothing prepared publishes nothing
-    assert catalog.ensure_static_link("20990101T000000Z-0123456789") is None
-    # the loader prepared this version's exports at load time
+    # a version with nothing prepared offers nothing
+    assert catalog.prepared_folder("20990101T000000Z-0123456789") is None
+    # the loader prepared this version's exports at load time: served where they lie (no copies)
     src = catalog.exports_root() / version
     assert (src / "manifest.json").exists()
-    published = catalog.ensure_static_link(version)
-    assert published == tmp_path / "static" / "exports" / version
-    for item in src.iterdir():
-        assert os.path.samefile(item, published / item.name)
-    assert catalog.ensure_static_link(version) == published  # idempotent
+    assert catalog.prepared_folder(version) == src
+    assert prepared.latest_version() == version
     files = catalog.downloads("usulan", version)
     assert set(files["format"]) == {"csv", "csv_excel", "xlsx", "parquet", "geojson"}
-    assert all(u.startswith(f"app/static/exports/{version}/") for u in files["url"])
-    assert catalog.ensure_static_link("../../etc") is None
+    for row in files.iter_rows(named=True):
+        assert row["url"] == f"unduh/{version}/{row['file']}"
+        assert catalog.export_file(version, row["file"]) == src / row["file"]
+        assert catalog.latest_file(row["latest"].removeprefix("unduh/latest/"), version) == (
+            version, row["file"])
+    assert catalog.prepared_folder("../../etc") is None
+    assert catalog.export_file(version, "../warehouse.duckdb") is None
 
 
 def test_permalink_keeps_params_and_sets_the_version():

@@ -154,20 +154,20 @@ def test_budget_rows_carry_fiscal_status(exports, fixture_warehouse):
     assert set(realisasi["status"]) == {"executed"}
 
 
-def test_oversized_files_are_zipped_and_big_datasets_get_no_xlsx(fixture_warehouse, tmp_path,
-                                                                 monkeypatch):
-    monkeypatch.setattr(catalog, "STATIC_MAX_BYTES", 200_000)
+def test_big_files_stay_plain_and_big_datasets_get_no_xlsx(fixture_warehouse, tmp_path,
+                                                           monkeypatch):
+    # /unduh/ streams any size (lentera.web.downloads): no zip workaround for a size limit
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 5_000)
     doc = export.write_exports(fixture_warehouse.db, tmp_path / "v")
     rows, total = warehouse_figures(fixture_warehouse.db, "realisasi")
     entry = doc["datasets"]["realisasi"]
     assert rows > 5_000
     assert "xlsx" not in entry["files"] and entry["notes"]["xlsx"] == "too_many_rows"
-    zipped = tmp_path / "v" / entry["files"]["csv"]["file"]
-    assert zipped.suffix == ".zip"
-    with zipfile.ZipFile(zipped) as zf:
-        (inner,) = zf.namelist()
-        frame = pl.read_csv(zf.read(inner), infer_schema_length=0)
+    plain = tmp_path / "v" / entry["files"]["csv"]["file"]
+    assert plain.suffix == ".csv"
+    assert not [f for d in doc["datasets"].values() for f in d["files"].values()
+                if f["file"].endswith(".zip")]
+    frame = pl.read_csv(plain, infer_schema_length=0)
     assert frame.height == rows
     assert amount_of(frame["realisasi"].to_list()) == total
 

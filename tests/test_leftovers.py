@@ -43,7 +43,6 @@ def data_dir(fixture_warehouse, tmp_path, monkeypatch) -> Path:
     submissions.dispose_all()
     yield folder
     submissions.dispose_all()
-    catalog.unpublish_static(OLD)
 
 
 def dead_pid() -> int:
@@ -130,8 +129,8 @@ def test_kill_during_export_leaves_a_notice_and_the_previous_files(data_dir):
     assert any(w.startswith(t("data.exports_failed", at="")[:30]) for w in warnings), warnings
     assert t("data.exports_previous", version=OLD) in [c.value for c in at.caption]
     html = " ".join(h.proto.body for h in at.get("html"))
-    assert f"exports/{OLD}/" in html
-    assert f"exports/{version}/" not in html
+    assert f"unduh/{OLD}/" in html
+    assert f"unduh/{version}/" not in html and "unduh/latest/" not in html
 
 
 def test_the_page_says_preparing_while_the_writer_runs(data_dir):

@@ -9,9 +9,7 @@ import Streamlit.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -637,13 +635,15 @@ def changes(version: str | None = None) -> pl.DataFrame:
         FROM etl_changes WHERE data_version = $v ORDER BY dataset""", {"v": version})
 
 
-# --- prepared files: where they live and how the app serves them ---------------------------
+# --- prepared files: where they live and the addresses they are served at -----------------
 
 MANIFEST = "manifest.json"
-# Streamlit (1.67) serves <app dir>/static/ at /app/static/ and refuses files over 200 MB.
-STATIC_ROOT = config.PROJECT_ROOT / "static"
-STATIC_URL = "app/static"
-STATIC_MAX_BYTES = 190 * 1024 * 1024
+# lentera.web.downloads serves these addresses (relative, so they work under any base path)
+DOWNLOADS_URL = "unduh"
+PACKAGE_NAME = "paket-data.zip"
+# the file name of each format under /unduh/latest/, after the dataset's name
+LATEST_SUFFIX = {"csv": ".csv", "csv_excel": "_excel.csv", "parquet": ".parquet",
+                 "xlsx": ".xlsx", "geojson": ".geojson"}
 
 
 def exports_root() -> Path:
@@ -685,48 +685,57 @@ def has_exports(version: str) -> bool:
     return bool(manifest(version))
 
 
-def ensure_static_link(version: str | None = None) -> Path | None:
-    """Publish `<data dir>/exports/<version>` under `static/exports/<version>` (idempotent).
-
-    Streamlit 1.67 resolves symlinks and refuses any file whose real path leaves `static/`
-    (HTTP 400), so a `static/exports` symlink cannot work: each file is hard-linked instead
-    (copied when the data dir is on another file system). Returns the published folder.
-    """
+def prepared_folder(version: str | None = None) -> Path | None:
+    """`<data dir>/exports/<version>` when that version's files are complete, else None."""
     version = version or db.data_version()
     if not _safe_version(version):
         return None
-    src = exports_root() / version
-    if not (src / MANIFEST).exists():
+    folder = exports_root() / version
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def export_file(version: str, file: str) -> Path | None:
+    """A prepared file of `version`, only if its manifest lists it (an allow-list: URLs never
+    reach the file system by themselves)."""
+    folder = prepared_folder(version)
+    if folder is None:
         return None
-    dest = STATIC_ROOT / "exports" / version
-    dest.mkdir(parents=True, exist_ok=True)
-    for item in src.iterdir():
-        if not item.is_file():
-            continue
-        target = dest / item.name
-        if target.exists():
-            if os.path.samefile(item, target) or target.stat().st_size == item.stat().st_size:
-                continue
-            target.unlink()
-        tmp = dest / f".{item.name}.part"
-        tmp.unlink(missing_ok=True)
-        try:
-            os.link(item, tmp)
-        except OSError:
-            shutil.copyfile(item, tmp)
-        os.replace(tmp, target)
-    return dest
+    if file == MANIFEST:
+        return folder / MANIFEST
+    doc = manifest(version)
+    listed = {f["file"] for d in doc.get("datasets", {}).values() for f in d.get("files", {}).values()}
+    if doc.get("package"):
+        listed.add(doc["package"]["file"])
+    return folder / file if file in listed and (folder / file).is_file() else None
 
 
-def unpublish_static(version: str) -> None:
-    """Remove a version's files from `static/exports` (after it stops being retained)."""
-    if _safe_version(version):
-        shutil.rmtree(STATIC_ROOT / "exports" / version, ignore_errors=True)
+def latest_file(name: str, version: str | None) -> tuple[str, str] | None:
+    """(version, file) behind `/unduh/latest/<name>` when `version` is the latest prepared one
+    (lentera.warehouse.prepared.latest_version): `<dataset><suffix>`, `paket-data.zip` or
+    `manifest.json`; None for an unknown name or when nothing is prepared."""
+    if version is None:
+        return None
+    doc = manifest(version)
+    if name == MANIFEST:
+        return version, MANIFEST
+    if name == PACKAGE_NAME:
+        return (version, doc["package"]["file"]) if doc.get("package") else None
+    for dataset, entry in doc.get("datasets", {}).items():
+        for fmt_name, suffix in LATEST_SUFFIX.items():
+            if name == dataset + suffix and fmt_name in entry.get("files", {}):
+                return version, entry["files"][fmt_name]["file"]
+    return None
 
 
 def download_url(version: str, file: str) -> str:
-    """Relative URL of a published file (works under any base path)."""
-    return f"{STATIC_URL}/exports/{version}/{file}"
+    """Relative URL of one version's prepared file (the same bytes for ever)."""
+    return f"{DOWNLOADS_URL}/{version}/{file}"
+
+
+def latest_url(dataset: str, fmt_name: str) -> str:
+    """Relative URL of a dataset's file in the latest prepared version (a stable address)."""
+    name = PACKAGE_NAME if fmt_name == "package" else dataset + LATEST_SUFFIX[fmt_name]
+    return f"{DOWNLOADS_URL}/latest/{name}"
 
 
 def size_text(n: int) -> str:
@@ -739,29 +748,30 @@ FORMATS = ("csv", "csv_excel", "xlsx", "parquet", "geojson")
 
 
 def downloads(name: str, version: str | None = None) -> pl.DataFrame:
-    """The prepared files of one dataset: format, file, url, bytes, rows, note."""
+    """The prepared files of one dataset: format, file, url (this version's), latest (the stable
+    address of the latest version's file), bytes, rows, note."""
     version = version or db.data_version()
     entry = manifest(version).get("datasets", {}).get(name, {})
     rows = []
     for fmt_name in FORMATS:
         f = entry.get("files", {}).get(fmt_name)
         if f:
-            rows.append((fmt_name, f["file"], download_url(version, f["file"]), f["bytes"],
-                         f.get("rows"), ""))
+            rows.append((fmt_name, f["file"], download_url(version, f["file"]),
+                         latest_url(name, fmt_name), f["bytes"], f.get("rows"), ""))
         elif fmt_name in entry.get("notes", {}):
-            rows.append((fmt_name, "", "", 0, None, entry["notes"][fmt_name]))
+            rows.append((fmt_name, "", "", "", 0, None, entry["notes"][fmt_name]))
     return pl.DataFrame(rows, orient="row", schema={
-        "format": pl.String, "file": pl.String, "url": pl.String, "bytes": pl.Int64,
-        "rows": pl.Int64, "note": pl.String})
+        "format": pl.String, "file": pl.String, "url": pl.String, "latest": pl.String,
+        "bytes": pl.Int64, "rows": pl.Int64, "note": pl.String})
 
 
 def package_download(version: str | None = None) -> dict | None:
-    """The zipped open-data package of a version: {file, url, bytes}, or None."""
+    """The zipped open-data package of a version: {file, url, latest, bytes}, or None."""
     version = version or db.data_version()
     pkg = manifest(version).get("package")
     if not pkg:
         return None
-    return {**pkg, "url": download_url(version, pkg["file"])}
+    return {**pkg, "url": download_url(version, pkg["file"]), "latest": latest_url("", "package")}
 
 
 # --- the Tentang page and `make bench` -----------------------------------------------------

@@ -5,7 +5,7 @@ ends (`ready` or `failed`), with the time and its process; a writer killed mid-w
 `preparing` behind a dead process, which `export_status` reads as `failed`. While a version's
 files are missing the Data page offers the newest earlier version that has them
 (`previous_exports`). `sweep` removes what a killed writer leaves: `*.part-<pid>` folders and
-`.part` files under `exports/`, `versions/` and `static/exports/`.
+`.part` files under `exports/` and `versions/`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import socket
 import time
 from pathlib import Path
 
-from lentera.warehouse import catalog
+from lentera.warehouse import catalog, db
 
 STATUS_FILE = "status.json"
 STATES = ("preparing", "ready", "failed")
@@ -82,6 +82,18 @@ def previous_exports(version: str, root: Path | None = None) -> str | None:
     return found[0] if found else None
 
 
+def latest_version(root: Path | None = None) -> str | None:
+    """The version `/unduh/latest/` serves: the current one once its files are complete, else
+    the newest earlier version with complete files (what the Data page offers meanwhile)."""
+    try:
+        version = db.data_version()
+    except Exception:  # no warehouse: the newest files kept are still the latest there are
+        version = ""
+    if version and catalog.prepared_folder(version):
+        return version
+    return previous_exports(version, root)
+
+
 def _leftover(path: Path, now: float) -> bool:
     match = _PART.fullmatch(path.name)
     if match is None:
@@ -102,9 +114,7 @@ def _leftover(path: Path, now: float) -> bool:
 def sweep(roots: list[Path] | None = None) -> list[str]:
     """Delete leftovers of killed export/retention writers; returns the names removed."""
     if roots is None:
-        static = catalog.STATIC_ROOT / "exports"
-        roots = [catalog.exports_root(), catalog.versions_root(), static,
-                 *(p for p in (static.iterdir() if static.is_dir() else ()) if p.is_dir())]
+        roots = [catalog.exports_root(), catalog.versions_root()]
     now, removed = time.time(), []
     for root in roots:
         if not root.is_dir():

@@ -118,7 +118,6 @@ def version_notice() -> None:
         return
     st.warning(t("cite.old_version_kept"), icon=":material/history:")
     st.code(old, language=None)
-    catalog.ensure_static_link(old)
     pkg = catalog.package_download(old)
     if pkg:
         st.html(links_html([(t("cite.old_package", file=pkg["file"]), pkg["url"])]))
