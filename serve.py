@@ -7,10 +7,12 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from lentera.core import privacy
-from lentera.web import api, signin
+from lentera.web import api, downloads, pagelang, signin
 from lentera.web.server import ROUTES, lifespan
 
 # Log lines are redacted from the server's start (app.py installs it too, for `streamlit run app.py`).
 privacy.install_log_redaction()
-app = st.App("app.py", routes=ROUTES + signin.ROUTES + api.ROUTES, lifespan=lifespan,
-             middleware=[Middleware(api.SecurityHeaders)])
+app = st.App("app.py", routes=ROUTES + signin.ROUTES + api.ROUTES + downloads.ROUTES,
+             lifespan=lifespan,
+             middleware=[Middleware(api.SecurityHeaders), Middleware(downloads.OwnEncoding),
+                         Middleware(pagelang.HtmlLang)])

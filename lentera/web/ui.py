@@ -24,12 +24,12 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from lentera.core import config, fmt
+from lentera.core import config, fmt, forms
 from lentera.core.errors import LenteraError, WarehouseUnavailableError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
 from lentera.store import engine
 from lentera.warehouse import db, prepared
-from lentera.web import cite, url
+from lentera.web import cite, pagelang, url
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,11 @@ def setup() -> str:
     lang = set_lang(lang)
     # The default language keeps the URL clean; page switches clear it, so set it on every run.
     qp_set(lang=None if lang == DEFAULT_LANG else lang)
+    # <html lang> and Streamlit's own English words follow the control (serve.py's
+    # pagelang.HtmlLang sets lang on the first load); the CSS makes captions readable (WCAG AA)
+    with st.sidebar:
+        st.html(pagelang.script(lang, forms.UPLOAD_MAX_MB), unsafe_allow_javascript=True)
+    st.html(f"<style>{pagelang.CSS}</style>")
     with st.sidebar:
         st.caption(t("common.sidebar_about", region=config.region().nama))
     sweep_leftovers()
