@@ -106,9 +106,12 @@ def test_rejected_rows_download_from_a_source_dataset(data_server, browser, fixt
         page.goto(f"{base}/data?dataset=perizinan")
         wait_idle(page)
         assert page.locator("[data-testid=stException]").count() == 0
-        page.wait_for_selector("a[download][href*='baris-ditolak']", timeout=60_000)
+        # the stable address names the dataset (baris_ditolak), the file its slug (baris-ditolak)
+        page.wait_for_selector("a[download][href*='baris_ditolak'], a[download][href*='baris-ditolak']",
+                               timeout=60_000)
         hrefs = page.locator("a[download]").evaluate_all("els => els.map(e => e.href)")
-        href = next(h for h in hrefs if "baris-ditolak" in h and h.endswith(".csv"))
+        href = next(h for h in hrefs if ("baris-ditolak" in h or "baris_ditolak" in h)
+                    and h.endswith(".csv"))
         resp = page.request.get(href)
         assert resp.ok
         records = list(csv.DictReader(io.StringIO(resp.text())))
