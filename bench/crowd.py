@@ -126,5 +126,9 @@ async def crowd(port: int, pages: list[str], *, visitors: int, rounds: int = 1,
 
 
 def run(port: int, pages: list[str], **kwargs) -> Result:
-    """`crowd` from synchronous code."""
-    return asyncio.run(crowd(port, pages, **kwargs))
+    """`crowd` from synchronous code (in a thread of its own, so a caller's running event loop,
+    e.g. Playwright's in a test session, is never in the way)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, crowd(port, pages, **kwargs)).result()

@@ -34,10 +34,18 @@ def test_extra_benchmarks_cover_what_issue_19_asks():
     assert ("beranda", "") in PUBLIC_PAGES and len(PUBLIC_PAGES) == 10
 
 
+def _in_thread(coro):
+    """asyncio.run in a thread of its own (Playwright's loop may run in this one)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.mark.slow
 def test_floor_page_measured_on_its_own_process(tmp_path):
     ctx = Context(work=tmp_path, warehouse=tmp_path / "none.duckdb", scale=0.0, quick=True)
     with single(ctx, floor=True, name="floor") as (port, pid):
-        r = asyncio.run(bench_pages._measure(port, pid, "", sessions=1, views=2, warmup=1))
+        r = _in_thread(bench_pages._measure(port, pid, "", sessions=1, views=2, warmup=1))
     assert r["views"] == 2 and r["exceptions"] == 0
     assert r["cpu_ms"] > 0 and r["bytes_first"] > 0

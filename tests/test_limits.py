@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import concurrent.futures
 import os
 import urllib.request
 
@@ -180,7 +181,9 @@ def test_reloading_lacak_does_not_reset_its_limit_over_http(limited_server):
     not_found, waiting = forms.message("forms.err_not_found"), t("lacak.throttled", minutes=0)[:40]
 
     def load(ticket: str, cookie: str, forwarded: str) -> list[str]:
-        return asyncio.run(_lacak_view(port, ticket, cookie, forwarded))
+        # A thread of its own: after the browser tests, Playwright's loop runs in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _lacak_view(port, ticket, cookie, forwarded)).result()
 
     cookie = _cookie_from_server(base)
     for n in range(3):  # three reloads of a guessed ticket, each a new Streamlit session

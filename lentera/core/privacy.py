@@ -174,9 +174,23 @@ _NUMBER_MARK = re.compile(r"(?i)(?:no|nomor|nomer)\.?[ \t]*:?[ \t]*[0-9]")
 # --- the pass --------------------------------------------------------------------------------
 
 def redact_text(s: str | None) -> str | None:
-    """Text with personal data replaced by [NIK], [TELEPON], [EMAIL], [NAMA], [ALAMAT], [TANGGAL_LAHIR]."""
+    """Text with personal data replaced by [NIK], [TELEPON], [EMAIL], [NAMA], [ALAMAT], [TANGGAL_LAHIR].
+
+    Applied until nothing changes (at most three passes): a replacement can uncover another cue
+    ("Pak atas nama Pak atas nama Pak"), and redacting twice must give the same text.
+    """
     if s is None:
         return None
+    text = _redact_once(s)
+    for _ in range(3):
+        again = _redact_once(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _redact_once(s: str) -> str:
     text = normalise(s)
     lower = text.lower()
     # Cheap gates first: most texts hold no cue for the slower patterns.
