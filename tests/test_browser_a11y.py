@@ -124,7 +124,9 @@ def test_maps_have_a_keyboard_usable_table(streamlit_server, page):
     """Beside the map, its rows: a switch reached by Tab and turned on by Space shows the table."""
     page.goto(f"{streamlit_server}/musrenbang")
     settle(page)
-    assert page.locator("[data-testid=stDeckGlJsonChart], .stDeckGlJsonChart").count() >= 1
+    # the deck draws after the script finishes: wait for it on a busy machine
+    page.locator("[data-testid=stDeckGlJsonChart], .stDeckGlJsonChart").first.wait_for(
+        timeout=90_000)
     switch = page.locator(".st-key-usulan_map__rows input[role=switch], "
                           ".st-key-usulan_map__rows input[type=checkbox]").first
     before = page.locator("[data-testid=stDataFrame]").count()
