@@ -167,6 +167,14 @@ def _name(m: re.Match) -> str:
     return cue + gap + (NAMA if count else "") + _NAME_CUE.sub(_name, rest[end:])
 
 
+_PHONE_EARLY = re.compile(rf"(?<![0-9.,\ue000-\ue003])(?:{_MOBILE})(?![0-9])")
+_AMOUNT_SHAPE = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+
+
+def _phone_unless_amount(m: re.Match) -> str:
+    return m.group() if _AMOUNT_SHAPE.fullmatch(m.group().strip()) else TELEPON
+
+
 _EIGHT_DIGITS = re.compile(r"[0-9](?:[^0-9\n]{0,4}[0-9]){7}")
 _NUMBER_MARK = re.compile(r"(?i)(?:no|nomor|nomer)\.?[ \t]*:?[ \t]*[0-9]")
 
@@ -201,7 +209,10 @@ def _redact_once(s: str) -> str:
     text = _protect(text)
     if _EIGHT_DIGITS.search(text):
         # NIK before thousands: "6112 0517 891.000 1234" is one number, not an amount in one.
-        text = _THOUSANDS.sub(_mark, _NIK.sub(NIK, text))
+        # A mobile number grouped with dots ("081 10.000 000") is not an amount: take it before
+        # thousands are shielded, unless the whole match is itself a thousands-grouped amount.
+        text = _PHONE_EARLY.sub(_phone_unless_amount, _NIK.sub(NIK, text))
+        text = _THOUSANDS.sub(_mark, text)
         text = _PHONE.sub(TELEPON, text)
     if _NUMBER_MARK.search(text):
         text = _ADDRESS.sub(ALAMAT, text)
