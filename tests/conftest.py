@@ -319,6 +319,24 @@ def chromium_path() -> Path:
     pytest.skip(message)
 
 
+@pytest.fixture
+def own_server(fixture_warehouse, tmp_path, monkeypatch):
+    """A server of this test's own on the fixture warehouse, with its store and uploads in
+    tmp_path and this process pointed at the same store (to create accounts, read tickets)."""
+    from lentera.store import submissions
+
+    env = fixture_environ(fixture_warehouse.db, tmp_path)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    port = free_port()
+    proc = start_streamlit(env, port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_streamlit(proc)
+        submissions.dispose_all()
+
+
 @pytest.fixture(scope="session")
 def streamlit_server(fixture_warehouse, chromium_path, tmp_path_factory):
     """Base URL of a real `streamlit run app.py` serving the fixture warehouse."""

@@ -6,28 +6,18 @@ import json
 import urllib.request
 
 import pytest
-from conftest import fixture_environ, free_port, start_streamlit, stop_streamlit, wait_idle
+from conftest import wait_idle
 
 from lentera.core import fmt
 from lentera.core.i18n import t
-from lentera.store import submissions
 from lentera.warehouse import pengaduan
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(fixture_warehouse, tmp_path, monkeypatch):
-    env = fixture_environ(fixture_warehouse.db, tmp_path)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    port = free_port()
-    proc = start_streamlit(env, port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_streamlit(proc)
-        submissions.dispose_all()
+def server(own_server):
+    return own_server
 
 
 def _metric(page, label: str) -> str:

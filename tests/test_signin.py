@@ -10,10 +10,10 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import fixture_environ, free_port, start_streamlit, stop_streamlit, wait_idle
+from conftest import wait_idle
 
 from lentera.core.i18n import t
-from lentera.store import auth, submissions
+from lentera.store import auth
 from lentera.web import signin
 
 PW = "kata-sandi-uji-123"
@@ -55,17 +55,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def server(fixture_warehouse, tmp_path, monkeypatch):
-    env = fixture_environ(fixture_warehouse.db, tmp_path)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    port = free_port()
-    proc = start_streamlit(env, port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_streamlit(proc)
-        submissions.dispose_all()
+def server(own_server):
+    return own_server
 
 
 def _post(base: str, path: str, fields: dict, cookie: str | None = None):
