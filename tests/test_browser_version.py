@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lentera.core.i18n import t
 from lentera.warehouse import db
@@ -24,7 +25,9 @@ def test_an_old_version_link_shows_the_notice(streamlit_server, open_app, path):
     assert page.locator("[data-testid=stException]").count() == 0
     assert _notice(page).count() == 1
     # the version in the link is shown as text, so a reader can quote it
-    assert OLD in page.locator("[data-testid=stCode]").first.inner_text()
+    # (looked for among all code blocks, waiting for it: the page's citation block is a code
+    # block too, and on a busy machine it can be drawn before the notice's own)
+    expect(page.locator("[data-testid=stCode]").filter(has_text=OLD)).to_have_count(1)
 
 
 def test_the_current_version_shows_no_notice(streamlit_server, open_app, fixture_warehouse,
