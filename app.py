@@ -28,6 +28,8 @@ pages = {
                 icon=":material/approval:", url_path="perizinan"),
         st.Page("pages/musrenbang.py", title=t("pages.musrenbang"),
                 icon=":material/map:", url_path="musrenbang"),
+        st.Page("pages/layanan.py", title=t("pages.layanan"),
+                icon=":material/menu_book:", url_path="layanan"),
     ],
     t("common.section_citizen"): [
         st.Page("pages/lapor.py", title=t("pages.lapor"), icon=":material/edit_note:",
@@ -57,7 +59,8 @@ pages = {
           for name, icon in (("tinjauan", ":material/event_note:"),
                              ("verifikasi", ":material/fact_check:"),
                              ("tindak_lanjut", ":material/assignment_turned_in:"),
-                             ("loket", ":material/support_agent:"))],
+                             ("loket", ":material/support_agent:"),
+                             ("akun", ":material/manage_accounts:"))],
         st.Page("pages/masuk.py", title=t("petugas.masuk"), icon=":material/login:",
                 url_path="masuk"),
     ],

@@ -20,7 +20,7 @@ DEFAULT_PAGE = "pages/beranda.py"
 # Dashboards read the warehouse; citizen forms, Tentang and officials' pages do not need it.
 NEEDS_WAREHOUSE = {"beranda", "anggaran", "pengaduan", "perizinan", "musrenbang", "data"}
 # Officials' pages are routed only for a signed-in official with the right role.
-OFFICIALS = {"tinjauan", "verifikasi", "tindak_lanjut", "loket"}
+OFFICIALS = {"tinjauan", "verifikasi", "tindak_lanjut", "loket", "akun"}
 # Pages whose title is not `pages.<file name>`.
 TITLE_KEYS = {"masuk": "petugas.masuk"}
 

@@ -37,7 +37,7 @@ from lentera.store.tables import petugas_session, petugas_user, utc_now
 ROLES = ("admin", "verifikator", "opd", "loket")
 # Which officials' page each role may open (url_path names of app.py).
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "admin": ("tinjauan", "verifikasi", "tindak_lanjut", "loket"),
+    "admin": ("tinjauan", "verifikasi", "tindak_lanjut", "loket", "akun"),
     "verifikator": ("tinjauan", "verifikasi", "loket"),
     "opd": ("tinjauan", "tindak_lanjut"),
     "loket": ("loket",),
