@@ -300,7 +300,7 @@ REFERENCE_TABLES_SQL = {
         target_hari_kerja INTEGER, catatan VARCHAR, dasar VARCHAR, kepastian VARCHAR""",
     "kategori_pengaduan": """
         kategori VARCHAR PRIMARY KEY, target_hari_kerja INTEGER, tingkat VARCHAR,
-        catatan VARCHAR, kepastian VARCHAR""",
+        catatan VARCHAR, kepastian VARCHAR, kode_skpd_default VARCHAR""",
     "cuti_bersama": "tanggal DATE PRIMARY KEY, keterangan VARCHAR",
 }
 

@@ -172,6 +172,16 @@ petugas_session = Table(
     Index("ix_petugas_session_started", "started_at"),
 )
 
+# ---- officials' pages (issue 14): admin overrides of a category's default office (reference
+# file kategori_pengaduan.csv, column kode_skpd_default); no row = the file's value.
+kategori_skpd = Table(
+    "kategori_skpd", metadata,
+    Column("kategori", String(80), primary_key=True),
+    Column("kode_skpd", String(40), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+)
+
 
 def utc_now() -> dt.datetime:
     """Now as the store keeps times: naive UTC."""
