@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 import polars as pl
 
-from lentera.core import config
+from lentera.core import config, serupa
 from lentera.warehouse import db, geo
 
 # Funnel stages in order; `tahap_tercapai` (1..6) indexes this tuple.
@@ -25,7 +23,7 @@ FILTERS = ("tahun", "status", "sumber", "bidang", "opd", "kecamatan")
 # Above this many matching points the map shows a desa choropleth instead (payload < 5 MB).
 MAP_POINT_LIMIT = 3000
 DEFAULT_RADIUS_M = 250.0
-DEFAULT_MIN_SIMILARITY = 0.5
+DEFAULT_MIN_SIMILARITY = serupa.DEFAULT_MIN_SIMILARITY
 
 # Columns published in the list and the downloads (no personal data: proposals are public works).
 PUBLIC_COLUMNS = (
@@ -37,12 +35,11 @@ PUBLIC_COLUMNS = (
     "grup_duplikat",
 )
 
-# Words that say nothing about what is proposed (place words, fillers, units).
-STOPWORDS = frozenset("""
-    dan di ke dari yang untuk pada dengan atau serta oleh dalam sebanyak bagi para
-    desa dusun rt rw jl jln gg gang kec kecamatan kab kabupaten kampung lokasi
-    unit buah paket titik meter m km ha the of and in at for to
-""".split())
+# The similarity rule (content words, abbreviations written out, Sastrawi stems) is
+# lentera.core.serupa's; these names stay for callers of this module.
+STOPWORDS = serupa.STOPWORDS
+tokens = serupa.tokens
+similarity = serupa.similarity
 
 # How the funnel stage, a proposal's link and the money are computed is documented beside their
 # definitions (tahap_usulan, tautan_usulan, uang_sub_kegiatan, uang_usulan in semantic.sql);
@@ -171,36 +168,8 @@ def proposals_for_sub_kegiatan(kode: str, tahun: int | None = None) -> pl.DataFr
 
 # --- duplicates -------------------------------------------------------------------------------
 
-def tokens(text: str | None) -> list[str]:
-    """Normalised content words: lower case, no accents or punctuation, no fillers or numbers."""
-    if not text:
-        return []
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.split(r"[^a-z0-9]+", plain)
-    return sorted({w for w in words if len(w) > 1 and not w.isdigit() and w not in STOPWORDS})
-
-
-def similarity(a: str | None, b: str | None) -> float:
-    """Jaccard similarity of the two texts' content words (0 = nothing shared, 1 = same words)."""
-    ta, tb = set(tokens(a)), set(tokens(b))
-    if not ta or not tb:
-        return 0.0
-    return len(ta & tb) / len(ta | tb)
-
-
 def _token_list(texts: pl.Series) -> pl.Series:
-    # Same rule as `tokens`, as Polars expressions (no Python call per row).
-    out = (pl.DataFrame({"t": texts.fill_null("")})
-           .select(pl.col("t").str.normalize("NFKD").str.replace_all(r"[^\x00-\x7F]", "")
-                   .str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
-                   .str.split(" ")
-                   .list.eval(pl.element().filter(
-                       (pl.element().str.len_chars() > 1)
-                       & ~pl.element().str.contains(r"^[0-9]+$")
-                       & ~pl.element().is_in(list(STOPWORDS))))
-                   .list.unique().list.sort())
-           .to_series())
-    return out
+    return serupa.token_lists(texts)
 
 
 def _near_pairs(frame: pl.DataFrame, radius_m: float) -> pl.DataFrame:
@@ -306,15 +275,9 @@ def similar_nearby(lat: float, lng: float, text: str, *, radius_m: float = DEFAU
     if near.is_empty():
         return empty
     dist = geo.haversine_m(lat, lng, near["lat"].to_numpy(), near["lng"].to_numpy())
-    mine = set(tokens(text))
-    if not mine:
+    if not tokens(text):
         return empty
-    toks = _token_list(near["usulan"])
-    mine_list = sorted(mine)
-    sim = (pl.DataFrame({"t": toks})
-           .select((pl.col("t").list.set_intersection(mine_list).list.len()
-                    / pl.col("t").list.set_union(mine_list).list.len()).fill_nan(0.0))
-           .to_series())
+    sim = serupa.similarities(near["usulan"], text)
     return (near.with_columns(pl.Series("jarak_m", dist), sim.alias("kemiripan"))
             .filter((pl.col("jarak_m") <= radius_m) & (pl.col("kemiripan") >= min_similarity))
             .sort(["jarak_m", "kemiripan"], descending=[False, True]))
