@@ -9,18 +9,22 @@ written in one transaction.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from lentera.core import config, forms
 from lentera.core.errors import RefusedError
 from lentera.core.tickets import normalize_ticket
-from lentera.services import sla
-from lentera.store import auth, events, submissions, tables
+from lentera.services import sla, warga
+from lentera.store import audit, auth, engine, events, submissions, tables
 from lentera.store.errors import SubmissionNotFoundError, TransitionError
 from lentera.store.redaction import redact
 
@@ -81,7 +85,11 @@ METHODS: list[tuple[str, str]] = [
     ("petugas.method_tindakan_title", "petugas.method_tindakan_body"),
     ("petugas.method_audit_title", "petugas.method_audit_body"),
     ("petugas.method_tinjauan_title", "petugas.method_tinjauan_body"),
+    ("petugas.method_routing_title", "petugas.method_routing_body"),
+    ("petugas.method_office_title", "petugas.method_office_body"),
 ]
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+MAX_BULK = 50  # tickets one bulk action may touch (a page of the queue)
 
 
 def _with_clock(frame: pl.DataFrame, as_of: dt.date | None = None) -> pl.DataFrame:
@@ -158,14 +166,134 @@ def detail(session: MutableMapping, ticket: str) -> dict:
     if row is None or not _may_see(user, row):
         # The same answer for "unknown" and "another office's": no probing by ticket number.
         raise PetugasError("not found", key="errors.not_found")
+        files = conn.execute(select(tables.photo.c.file_name, tables.photo.c.width,
+                                    tables.photo.c.height)
+                             .where(tables.photo.c.ticket == canonical)
+                             .order_by(tables.photo.c.id)).all()
     desa = forms.desa_info(row.kode_desa) or {}
-    return {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
-            "created_at": row.created_at, "kategori": row.kategori,
+    point = _desa_point(row.kode_desa)
+    info = {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
+            "created_at": row.created_at, "kategori": row.kategori or row.bidang_urusan,
             "judul": row.judul, "isi": row.isi or row.usulan, "permasalahan": row.permasalahan,
-            "nama_desa": desa.get("nama_desa"), "nama_kecamatan": desa.get("nama_kecamatan"),
-            "kode_skpd": row.kode_skpd, "rahasia": bool(row.rahasia),
-            "has_contact": has_contact is not None,
+            "kode_desa": row.kode_desa, "nama_desa": desa.get("nama_desa"),
+            "nama_kecamatan": desa.get("nama_kecamatan"),
+            # a proposal's own point; a complaint's place is its desa's centre (never its point)
+            "lat": row.lat if row.kind == "usulan" and row.lat is not None else point[0],
+            "lng": row.lng if row.kind == "usulan" and row.lng is not None else point[1],
+            "kode_skpd": row.kode_skpd, "nama_skpd": office_name(row.kode_skpd),
+            "penanggung_jawab": office_accounts(row.kode_skpd),
+            "kode_skpd_saran": suggested_office(row.kategori) if row.kind == "pengaduan" else None,
+            "rahasia": bool(row.rahasia), "has_contact": has_contact is not None,
+            "photos": [{"file_name": f.file_name, "width": f.width, "height": f.height}
+                       for f in files],
             "timeline": submissions.timeline(canonical)}
+    info |= dict.fromkeys(("target_hari_kerja", "target_date", "hari_kerja", "hari_kotor",
+                           "hari_ditunda", "sisa_hari_kerja"))
+    if row.kind == "pengaduan":
+        clock = sla.clock_live().filter(pl.col("nomor_tiket") == canonical)
+        if clock.height:
+            c = clock.row(0, named=True)
+            net, paused = c["hari_kerja"], c["hari_ditunda"] or 0
+            info |= {"target_hari_kerja": c["target_hari_kerja"], "target_date": c["target_date"],
+                     "hari_kerja": net, "hari_ditunda": paused,
+                     "hari_kotor": None if net is None else net + paused,
+                     "sisa_hari_kerja": (c["target_hari_kerja"] - net
+                                         if c["target_hari_kerja"] is not None and net is not None
+                                         else None)}
+    return info
+
+
+def photo_bytes(session: MutableMapping, ticket: str, file_name: str) -> bytes:
+    """A photo of a ticket for a signed-in official who may read that ticket (never the public)."""
+    info = detail(session, ticket)  # role and office checked there
+    if file_name not in {p["file_name"] for p in info["photos"]}:
+        raise PetugasError("not this ticket's photo", key="errors.not_found")
+    path = submissions.photo_path(file_name)
+    if path is None:
+        raise PetugasError("photo file missing", key="errors.not_found")
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=4)
+def _desa_points(path: str) -> dict[str, tuple[float | None, float | None]]:
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        return {r["kode_desa"]: (float(r["lat"]) if r.get("lat") else None,
+                                 float(r["lng"]) if r.get("lng") else None)
+                for r in csv.DictReader(fh)}
+
+
+def _desa_point(kode_desa: str | None) -> tuple[float | None, float | None]:
+    """The desa's centroid from the reference file (blank for a desa without a polygon)."""
+    return _desa_points(str(config.region().path("desa"))).get(kode_desa or "", (None, None))
+
+
+def office_name(kode_skpd: str | None) -> str | None:
+    """An office's full name with its short name, e.g. "Dinas Pekerjaan ... (Dinas PUPR)"."""
+    for r in forms.skpd_rows():
+        if r["kode_skpd"] == kode_skpd:
+            short = r.get("singkatan")
+            return f"{r['nama_skpd']} ({short})" if short else r["nama_skpd"]
+    return kode_skpd
+
+
+def office_accounts(kode_skpd: str | None) -> list[str]:
+    """Enabled `opd` accounts of an office: who answers for its cases in this app."""
+    if not kode_skpd:
+        return []
+    return [u.username for u in auth.users() if u.role == "opd" and u.kode_skpd == kode_skpd]
+
+
+# ---------------------------------------------------------------- default office per category
+
+@lru_cache(maxsize=4)
+def _file_defaults(path: str) -> dict[str, str]:
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        return {r["kategori"]: (r.get("kode_skpd_default") or "").strip()
+                for r in csv.DictReader(fh)}
+
+
+def default_offices() -> pl.DataFrame:
+    """Per category: the reference file's office, the admin's override, the one in force."""
+    file = _file_defaults(str(config.region().path("kategori_pengaduan")))
+    k = tables.kategori_skpd
+    with submissions.read_connection() as conn:
+        override = {r.kategori: (r.kode_skpd, r.updated_by, r.updated_at)
+                    for r in conn.execute(select(k)).all()}
+    rows = []
+    for kategori in forms.kategori_options():
+        o = override.get(kategori)
+        rows.append({"kategori": kategori, "kode_skpd_berkas": file.get(kategori) or None,
+                     "kode_skpd_admin": o[0] if o else None,
+                     "kode_skpd": (o[0] if o else file.get(kategori)) or None,
+                     "diubah_oleh": o[1] if o else None, "diubah_pada": o[2] if o else None})
+    return pl.DataFrame(rows, schema={"kategori": pl.String, "kode_skpd_berkas": pl.String,
+                                      "kode_skpd_admin": pl.String, "kode_skpd": pl.String,
+                                      "diubah_oleh": pl.String, "diubah_pada": pl.Datetime("us")})
+
+
+def suggested_office(kategori: str | None) -> str | None:
+    """The office a new complaint of this category is suggested to (admin's choice, else the file)."""
+    if not kategori:
+        return None
+    hit = default_offices().filter(pl.col("kategori") == kategori)
+    return hit["kode_skpd"][0] if hit.height else None
+
+
+def set_default_office(session: MutableMapping, kategori: str, kode_skpd: str | None) -> None:
+    """Admin: set (or, with None, drop back to the file's) a category's default office; audited."""
+    user = auth.check(session, "akun")
+    if kategori not in forms.kategori_options():
+        raise PetugasError(f"unknown kategori {kategori!r}", key="errors.petugas_office")
+    if kode_skpd is not None and kode_skpd not in forms.skpd_codes():
+        raise PetugasError(f"unknown kode_skpd {kode_skpd!r}", key="errors.petugas_office")
+    k = tables.kategori_skpd
+    with engine.write_transaction() as conn:
+        conn.execute(delete(k).where(k.c.kategori == kategori))
+        if kode_skpd is not None:
+            conn.execute(insert(k).values(kategori=kategori, kode_skpd=kode_skpd,
+                                          updated_at=tables.utc_now(), updated_by=user.username))
+        audit.record(conn, actor=user.username, role=user.role, action="kategori_skpd",
+                     note=f"{kategori} -> {kode_skpd or '(berkas)'}")
 
 
 def allowed_actions(user: auth.User | None, kind: str, status: str) -> list[str]:
@@ -218,6 +346,26 @@ def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
         raise PetugasError(str(exc), key="errors.petugas_status") from exc
 
 
+def act_many(session: MutableMapping, tickets: list[str], action: str, reason_code: str,
+             note: str | None = None, **target) -> dict[str, str | None]:
+    """The same action, reason and note on several tickets, each in its own transaction.
+
+    Returns {ticket: None (done) or the refusal's message key}; one refused ticket (changed
+    status meanwhile, another office's) never stops the others. At most MAX_BULK tickets.
+    """
+    if len(tickets) > MAX_BULK:
+        raise PetugasError(f"at most {MAX_BULK} tickets", key="errors.petugas_action")
+    outcome: dict[str, str | None] = {}
+    for ticket in dict.fromkeys(tickets):
+        try:
+            act(session, ticket, action, reason_code, note, **target)
+        except PetugasError as exc:
+            outcome[ticket] = exc.key
+        else:
+            outcome[ticket] = None
+    return outcome
+
+
 def reveal_contact(session: MutableMapping, ticket: str, reason_code: str) -> list[dict]:
     """The citizen's contact of a ticket, for verifikator/admin only, each reveal audited."""
     user = auth.check(session, "verifikasi")
@@ -242,37 +390,79 @@ def create_loket(session: MutableMapping, data: dict, kanal: str,
                                         audit_action="loket_create", audit_reason=kanal)
 
 
-def slip_pdf(ticket: str, *, lang: str = "id") -> bytes:
-    """A one-page receipt for the citizen: ticket number, date, category, how to track it."""
+def lacak_url(base: str, ticket: str) -> str:
+    """The public Lacak address of a ticket under the app's public root `base`."""
+    return warga.tracking_url(f"{base.rstrip('/')}/loket" if base else None, ticket)
+
+
+def slip(ticket: str, *, base: str = "") -> dict:
+    """What the loket slip shows: ticket, date, category, channel, target date, Lacak address."""
+    view = sla.public_view(ticket)
+    if view is None:
+        raise PetugasError("not found", key="errors.not_found")
+    created = view["created_at"].astimezone(config.local_zone())
+    return {"ticket": view["ticket"], "tanggal": created.date(), "kategori": view.get("kategori"),
+            "kanal": view.get("kanal"), "target_date": view.get("target_date"),
+            "target_hari_kerja": view.get("target_hari_kerja"),
+            "url": lacak_url(base or config.public_url(), view["ticket"])}
+
+
+def unicode_pdf(**kwargs):
+    """An FPDF document with the shipped DejaVu Sans as "dejavu" (regular and bold)."""
     from fpdf import FPDF
 
+    pdf = FPDF(**kwargs)
+    pdf.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("dejavu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    return pdf
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` as PNG bytes (segno, error correction M)."""
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="png", scale=8, border=2)
+    return buf.getvalue()
+
+
+def slip_pdf(ticket: str, *, lang: str = "id", base: str = "") -> bytes:
+    """A one-page A5 receipt: ticket, date, category, channel, target date, Lacak address + QR."""
     from lentera.core import fmt
     from lentera.core.i18n import t
 
-    view = submissions.public_view(ticket)
-    if view is None:
-        raise PetugasError("not found", key="errors.not_found")
-    pdf = FPDF(format="A5")
+    info = slip(ticket, base=base)
+    pdf = unicode_pdf(format="A5")
     pdf.set_title(t("petugas.slip_title", lang=lang))
     pdf.add_page()
-    pdf.set_font("helvetica", "B", 14)
+    pdf.set_font("dejavu", "B", 14)
     pdf.cell(0, 10, t("petugas.slip_title", lang=lang), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("courier", "B", 20)
-    pdf.cell(0, 14, view["ticket"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 11)
-    created = view["created_at"].astimezone(config.local_zone())
-    for label, value in ((t("petugas.col_masuk", lang=lang), fmt.date(created.date())),
-                         (t("petugas.col_kategori", lang=lang), view.get("kategori") or "-"),
-                         (t("petugas.col_kanal", lang=lang), view.get("kanal") or "-")):
-        pdf.cell(0, 7, _latin(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, info["ticket"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", "", 11)
+    kanal = t(f"petugas.k_{info['kanal']}", lang=lang) if info["kanal"] else "–"
+    target = (t("petugas.slip_target_value", lang=lang,
+                tanggal=fmt.date(info["target_date"], lang=lang),
+                n=fmt.number(info["target_hari_kerja"], lang=lang))
+              if info["target_date"] else t("petugas.slip_target_unknown", lang=lang))
+    with pdf.table(col_widths=(40, 88), first_row_as_headings=False, borders_layout="NONE",
+                   line_height=7) as table:
+        for label, value in ((t("petugas.col_masuk", lang=lang), fmt.date(info["tanggal"], lang=lang)),
+                             (t("petugas.col_kategori", lang=lang), info["kategori"] or "–"),
+                             (t("petugas.col_kanal", lang=lang), kanal),
+                             (t("petugas.slip_target", lang=lang), target)):
+            row = table.row()
+            row.cell(label)
+            row.cell(value)
     pdf.ln(3)
-    pdf.multi_cell(0, 6, _latin(t("petugas.slip_track", lang=lang, ticket=view["ticket"])))
+    pdf.multi_cell(0, 6, t("petugas.slip_track", lang=lang, ticket=info["ticket"]))
+    pdf.ln(2)
+    y = pdf.get_y()
+    pdf.image(io.BytesIO(qr_png(info["url"])), x=pdf.l_margin, y=y, w=36, h=36)
+    pdf.set_xy(pdf.l_margin + 40, y + 4)
+    pdf.set_font("dejavu", "", 9)
+    pdf.multi_cell(0, 5, t("petugas.slip_scan", lang=lang) + "\n" + info["url"])
     return bytes(pdf.output())
-
-
-def _latin(text: str) -> str:
-    """Text the core PDF fonts can draw (they are Latin-1 only)."""
-    return text.replace("—", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
 
 
 def bench_queries() -> list[tuple[str, Callable[[], object]]]:

@@ -50,7 +50,7 @@ IDLE_MINUTES = 30  # a session unused this long expires
 SEEN_EVERY_SECONDS = 60  # last use is written at most this often (one write a minute, not a click)
 MIN_PASSWORD = 10
 SESSION_KEY = "_petugas"
-ACCOUNT_ACTOR = "cli"  # accounts are managed from the command line only (lentera.cli)
+ACCOUNT_ACTOR = "cli"  # the audit actor of account changes made on the command line (lentera.cli)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -122,9 +122,7 @@ def _row(conn, username: str):
     return conn.execute(select(petugas_user).where(petugas_user.c.username == username)).first()
 
 
-def add_user(username: str, password: str, role: str, kode_skpd: str | None = None) -> User:
-    """Create an account; `opd` users must name their kode_skpd, others must not."""
-    name = _valid_username(username)
+def _check_role(role: str, kode_skpd: str | None) -> None:
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
     if role == "opd":
@@ -132,6 +130,13 @@ def add_user(username: str, password: str, role: str, kode_skpd: str | None = No
             raise AuthError(f"unknown kode_skpd {kode_skpd!r}")
     elif kode_skpd:
         raise AuthError("only opd users are bound to a kode_skpd")
+
+
+def add_user(username: str, password: str, role: str, kode_skpd: str | None = None, *,
+             actor: str = ACCOUNT_ACTOR) -> User:
+    """Create an account; `opd` users must name their kode_skpd, others must not."""
+    name = _valid_username(username)
+    _check_role(role, kode_skpd)
     _check_password(password)
     digest = _hasher.hash(password)
     now = utc_now()
@@ -142,12 +147,12 @@ def add_user(username: str, password: str, role: str, kode_skpd: str | None = No
             username=name, role=role, kode_skpd=kode_skpd if role == "opd" else None,
             password_hash=digest, disabled=False, failed_count=0, created_at=now,
             password_changed_at=now))
-        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_add",
+        audit.record(conn, actor=actor, role="admin", action="user_add",
                      note=f"{name} ({role}{' ' + kode_skpd if role == 'opd' else ''})")
     return User(name, role, kode_skpd if role == "opd" else None)
 
 
-def disable_user(username: str) -> None:
+def disable_user(username: str, *, actor: str = ACCOUNT_ACTOR) -> None:
     """Disable an account: its open sessions stop at their next action."""
     name = _valid_username(username)
     with engine.write_transaction() as conn:
@@ -156,10 +161,10 @@ def disable_user(username: str) -> None:
         if done.rowcount != 1:
             raise AuthError(f"no user {name!r}")
         _revoke_all(conn, name, utc_now())
-        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_disable", note=name)
+        audit.record(conn, actor=actor, role="admin", action="user_disable", note=name)
 
 
-def reset_password(username: str, password: str) -> None:
+def reset_password(username: str, password: str, *, actor: str = ACCOUNT_ACTOR) -> None:
     """Set a new password, re-enable the account and clear its lock-out."""
     name = _valid_username(username)
     _check_password(password)
@@ -172,9 +177,49 @@ def reset_password(username: str, password: str) -> None:
             raise AuthError(f"no user {name!r}")
         # A reset after a suspected compromise must also end sessions opened with the old one.
         _revoke_all(conn, name, utc_now())
-        audit.record(conn, actor=ACCOUNT_ACTOR, role="admin", action="user_reset", note=name)
+        audit.record(conn, actor=actor, role="admin", action="user_reset", note=name)
     # the new password may be tried at once, from wherever this name was throttled
     ratelimit.forget(subject=_subject(name))
+
+
+def set_role(username: str, role: str, kode_skpd: str | None = None, *,
+             actor: str = ACCOUNT_ACTOR) -> User:
+    """Give an account another role (and office, for `opd`); its sessions end, so it signs in anew."""
+    name = _valid_username(username)
+    _check_role(role, kode_skpd)
+    office = kode_skpd if role == "opd" else None
+    with engine.write_transaction() as conn:
+        done = conn.execute(update(petugas_user).where(petugas_user.c.username == name)
+                            .values(role=role, kode_skpd=office))
+        if done.rowcount != 1:
+            raise AuthError(f"no user {name!r}")
+        _revoke_all(conn, name, utc_now())
+        audit.record(conn, actor=actor, role="admin", action="user_role",
+                     note=f"{name} ({role}{' ' + office if office else ''})")
+    return User(name, role, office)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the admin page lists it (never its password hash)."""
+
+    username: str
+    role: str
+    kode_skpd: str | None
+    disabled: bool
+    created_at: dt.datetime
+    password_changed_at: dt.datetime
+
+
+def accounts() -> list[Account]:
+    """Every account, disabled ones included, by name (for the admin page)."""
+    u = petugas_user
+    with engine.read_connection() as conn:
+        rows = conn.execute(select(u.c.username, u.c.role, u.c.kode_skpd, u.c.disabled,
+                                   u.c.created_at, u.c.password_changed_at)
+                            .order_by(u.c.username)).all()
+    return [Account(r.username, r.role, r.kode_skpd, bool(r.disabled), r.created_at,
+                    r.password_changed_at) for r in rows]
 
 
 def users() -> list[User]:
