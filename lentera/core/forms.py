@@ -159,6 +159,64 @@ def number_or_none(value) -> float | None:
     return x if math.isfinite(x) else None
 
 
+# Words (and their short forms) that multiply a typed amount: "150 juta", "1,5 M", "2,5 miliar".
+_MULTIPLIERS = {"ribu": 3, "rb": 3, "k": 3, "juta": 6, "jt": 6, "jta": 6, "miliar": 9,
+                "milyar": 9, "m": 9, "b": 9, "triliun": 12, "t": 12}
+_AMOUNT = re.compile(r"(?P<num>[0-9][0-9.,]*)(?P<word>[a-z]*)")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+")
+
+
+def _amount_number(num: str) -> Decimal | None:
+    """A number typed Indonesian-style or English-style: the mark followed by 3-digit groups
+    groups thousands, the last other mark is the decimal point (rupiah never has 3 decimals)."""
+    if _GROUPED.fullmatch(num) and len(set(c for c in num if c in ".,")) == 1:
+        return Decimal(num.replace(".", "").replace(",", ""))
+    marks = [i for i, c in enumerate(num) if c in ".,"]
+    if not marks:
+        return Decimal(num)
+    last = marks[-1]
+    whole, frac = num[:last], num[last + 1:]
+    if not frac or not whole:
+        return None
+    if any(c == num[last] for c in whole):  # the decimal mark twice: "1,5,0"
+        return None
+    # what is left of the decimal mark must be plain digits or properly grouped thousands
+    if not (whole.isdigit() or (_GROUPED.fullmatch(whole) and num[last] not in whole)):
+        return None
+    return Decimal(whole.replace(".", "").replace(",", "") + "." + frac)
+
+
+def rupiah_or_none(value) -> Decimal | None:
+    """An amount in rupiah from what people type: "Rp 150.000.000", "150 juta", "1,5 miliar",
+    "Rp150.000.000,00", "150,000,000"; None when it is not one (the caller says so)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        x = Decimal(str(value))
+        return x if x.is_finite() else None
+    if not isinstance(value, str):
+        return None
+    s = unicodedata.normalize("NFKC", value).lower().strip()
+    s = re.sub(r"^(?:rp\.?|idr)\s*", "", s)
+    s = re.sub(r"(?:,-|\.-|-)$", "", s)  # "Rp 150.000,-"
+    s = re.sub(r"\s+", "", s).removesuffix("rupiah")
+    m = _AMOUNT.fullmatch(s)
+    if not m or len(s) > 40:
+        return None
+    word = m["word"]
+    if word and word not in _MULTIPLIERS:
+        return None
+    try:
+        x = _amount_number(m["num"])
+    except InvalidOperation:
+        return None
+    if x is None:
+        return None
+    x = x.scaleb(_MULTIPLIERS.get(word, 0))
+    # rupiah are counted to the sen at most
+    return x.quantize(Decimal("0.01")) if x == x.quantize(Decimal("0.01")) else None
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -213,6 +271,9 @@ def _common_errors(data: dict, photo_count: int, contact: dict | None) -> dict[s
     desa = desa_info(data.get("kode_desa"))
     if _blank(data.get("kode_desa")):
         errors["kode_desa"] = "forms.err_required"
+        # no desa and no kecamatan: the kecamatan (chosen first on the forms) is flagged too
+        if "kode_kecamatan" in data and _blank(data.get("kode_kecamatan")):
+            errors["kode_kecamatan"] = "forms.err_required"
     elif desa is None:
         errors["kode_desa"] = "forms.err_desa"
     elif not _blank(data.get("kode_kecamatan")) and data["kode_kecamatan"] != desa["kode_kecamatan"]:
@@ -286,8 +347,10 @@ def validate_usulan(data: dict, photo_count: int = 0,
         errors["satuan"] = "forms.err_satuan"
 
     if not _blank(data.get("perkiraan_biaya")):
-        biaya = number_or_none(data.get("perkiraan_biaya"))
-        if biaya is None or not 0 < biaya <= BIAYA_MAX:
+        biaya = rupiah_or_none(data.get("perkiraan_biaya"))
+        if biaya is None:
+            errors["perkiraan_biaya"] = "forms.err_biaya_format"
+        elif not 0 < biaya <= BIAYA_MAX:
             errors["perkiraan_biaya"] = "forms.err_biaya"
 
     bidang = data.get("bidang_urusan")

@@ -9,11 +9,13 @@ as text, not markup.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from lentera.core import config
 
@@ -30,6 +32,14 @@ OTHER_RGB = [120, 120, 120]
 # Sequential single-hue ramp (light → dark blue) for counts: readable without colour vision.
 RAMP = [[222, 235, 247], [158, 202, 225], [107, 174, 214], [49, 130, 189], [8, 81, 156]]
 LINE_RGB = [90, 90, 90]
+
+
+class Deck(pdk.Deck):
+    """A pydeck Deck whose JSON is compact: pydeck indents it (two spaces a level), which for
+    nested polygon coordinates tripled what a phone downloads on every map view."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
 def _round_coords(coords, ndigits: int = 5):
@@ -90,7 +100,7 @@ def points_deck(points: pl.DataFrame, tooltip: str, *, desa: Sequence[Any],
                   line_width_min_pixels=3, **{**dots, "radius_min_pixels": 8,
                                               "radius_max_pixels": 16, "get_radius": 120}),
     ]
-    return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
+    return Deck(layers=layers, initial_view_state=view_state(), map_style=None,
                     tooltip={"text": tooltip})
 
 
@@ -120,7 +130,7 @@ def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any]
                      auto_highlight=True)
     layers = [boundary_layer(desa, "desa"), fill,
               boundary_layer(kecamatan, "kecamatan", width_px=2.0)]
-    return pdk.Deck(layers=layers, initial_view_state=view_state(), map_style=None,
+    return Deck(layers=layers, initial_view_state=view_state(), map_style=None,
                     tooltip={"text": tooltip})
 
 
@@ -155,10 +165,39 @@ def peta_kecamatan(frame: pl.DataFrame, tooltip: str) -> pdk.Deck:
                       filled=True, get_fill_color="properties.warna",
                       get_line_color=[60, 60, 60, 200], line_width_min_pixels=1)
     view = pdk.ViewState(latitude=r.map_lat, longitude=r.map_lng, zoom=r.map_zoom - 0.6)
-    return pdk.Deck(layers=[layer], initial_view_state=view, map_style=None,
+    return Deck(layers=[layer], initial_view_state=view, map_style=None,
                     tooltip={"text": tooltip})
 
 
 def payload_bytes(deck: pdk.Deck) -> int:
     """Size of the deck's JSON as sent to the browser."""
     return len(deck.to_json().encode("utf-8"))
+
+
+# Fill of the desa a citizen can tap, and of the one chosen (Okabe–Ito blue, stronger).
+PICK_RGBA = [86, 180, 233, 60]
+CHOSEN_RGBA = [0, 114, 178, 170]
+
+
+def pilih_desa_deck(desa: Sequence[Any], tooltip: str, *, chosen: str | None = None,
+                    kode_prefix: str | None = None) -> pdk.Deck:
+    """Desa polygons to tap (layer id `pilih-desa`, each feature's `kode` and `nama`), the chosen
+    one filled darker; framed on the desa of `kode_prefix` (a kecamatan) when given."""
+    shown = [s for s in desa if not kode_prefix or s.kode.startswith(kode_prefix)] or list(desa)
+    items = [(_light(s.geometry), {"kode": s.kode, "nama": s.nama,
+                                   "warna": CHOSEN_RGBA if s.kode == chosen else PICK_RGBA})
+             for s in shown]
+    layer = pdk.Layer("GeoJsonLayer", feature_collection(items), id="pilih-desa", pickable=True,
+                      stroked=True, filled=True, get_fill_color="properties.warna",
+                      get_line_color=LINE_RGB, line_width_min_pixels=1, auto_highlight=True)
+    min_lng = min(s.bbox[0] for s in shown)
+    min_lat = min(s.bbox[1] for s in shown)
+    max_lng = max(s.bbox[2] for s in shown)
+    max_lat = max(s.bbox[3] for s in shown)
+    span = max(max_lng - min_lng, max_lat - min_lat, 1e-3)
+    # a 256-px world is 360°; fit the span into a phone's ~360 px wide map
+    zoom = max(6.0, min(14.0, math.log2(360 * 1.4 / span) - 0.2))
+    view = pdk.ViewState(latitude=(min_lat + max_lat) / 2, longitude=(min_lng + max_lng) / 2,
+                         zoom=zoom)
+    return Deck(layers=[layer], initial_view_state=view, map_style=None,
+                    tooltip={"text": tooltip})

@@ -140,6 +140,40 @@ def process_photo(data: bytes) -> ProcessedPhoto:
                           hashlib.sha256(encoded).hexdigest())
 
 
+def _degrees(value, ref) -> float | None:
+    """EXIF degrees/minutes/seconds (rationals) and a hemisphere letter as signed degrees."""
+    try:
+        d, m, s = (float(x) for x in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    deg = d + m / 60 + s / 3600
+    ref = ref.decode("ascii", "ignore") if isinstance(ref, bytes) else str(ref or "")
+    return -deg if ref.strip().upper() in ("S", "W") else deg
+
+
+def gps_of(data: bytes) -> tuple[float, float] | None:
+    """The (lat, lng) a photo's EXIF records, read before re-encoding drops it; None if none.
+
+    Only offered to the citizen as the report's location: never stored unless they accept it,
+    and then as the report's point, not as the photo's metadata.
+    """
+    try:
+        with Image.open(io.BytesIO(bytes(data))) as img:
+            if img.format not in ALLOWED_FORMATS:
+                return None
+            gps = img.getexif().get_ifd(0x8825)  # the GPS IFD
+    except Exception:  # any unreadable file simply has no location to offer
+        return None
+    if not gps or 2 not in gps or 4 not in gps:
+        return None
+    lat, lng = _degrees(gps[2], gps.get(1)), _degrees(gps[4], gps.get(3))
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    if lat == 0 and lng == 0:  # a phone without a fix writes zeros
+        return None
+    return round(lat, 6), round(lng, 6)
+
+
 def uploads_root() -> Path:
     """The uploads folder (`LENTERA_UPLOADS`), created on first use."""
     root = config.uploads_dir()

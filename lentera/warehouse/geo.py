@@ -188,3 +188,12 @@ def feature_collection(items: list[tuple[dict, dict]]) -> dict:
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "geometry": g, "properties": p} for g, p in items],
     }
+
+
+def desa_at(lat: float | None, lng: float | None) -> str | None:
+    """The code of the project's desa whose boundary holds the point (lat, lng), or None."""
+    if lat is None or lng is None:
+        return None
+    desa = shapes("desa")
+    found = int(locate(desa, np.asarray([lat], float), np.asarray([lng], float))[0])
+    return desa[found].kode if found >= 0 else None
