@@ -1,5 +1,5 @@
-"""`python -m lentera users add|disable|reset|list`, `audit verify`, `photos sweep` and
-`db upgrade|current|revision` (the store's Alembic migrations)."""
+"""`python -m lentera users add|disable|reset|list`, `audit verify`, `photos sweep`,
+`mail send|status` (citizens' e-mails) and `db upgrade|current|revision` (Alembic)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ def parser() -> argparse.ArgumentParser:
     sweep = pho.add_parser("sweep", help="finish interrupted renames, delete unreferenced files")
     sweep.add_argument("--older-than-hours", type=float, default=1.0,
                        help="delete only unreferenced files older than this [1]")
+    mail = sub.add_parser("mail", help="citizens' status e-mails (the store's queue)")
+    mail_cmd = mail.add_subparsers(dest="cmd", required=True)
+    send = mail_cmd.add_parser("send", help="close unanswered done cases, send due e-mails")
+    send.add_argument("--loop", action="store_true",
+                      help="keep sending every --interval seconds until stopped")
+    send.add_argument("--interval", type=float, default=10.0)
+    mail_cmd.add_parser("status", help="messages per state: antri, terkirim, gagal, batal")
     db = sub.add_parser("db", help="the submissions store's schema (Alembic)").add_subparsers(
         dest="cmd", required=True)
     db.add_parser("upgrade", help="bring the store to the newest revision (also done at start)")
@@ -74,6 +81,26 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mail(args: argparse.Namespace) -> int:
+    from lentera.services import notify
+    from lentera.store import outbox
+
+    if args.cmd == "status":
+        print(" ".join(f"{k}={v}" for k, v in outbox.counts().items()))
+        return 0
+    if args.loop:
+        import threading
+
+        stop = threading.Event()
+        try:
+            notify.run(stop, args.interval)
+        except KeyboardInterrupt:
+            stop.set()
+        return 0
+    print(" ".join(f"{k}={v}" for k, v in notify.run_once().items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; 0 ok, 1 a refused command or a broken audit chain, 2 a bad anchor."""
     args = parser().parse_args(argv)
@@ -88,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if ok else 1
         if args.group == "db":
             return _db(args)
+        if args.group == "mail":
+            return _mail(args)
         if args.group == "photos":
             done = engine.sweep_orphan_photos(dt.timedelta(hours=args.older_than_hours))
             print(f"photos: {done['completed']} completed, {done['deleted']} deleted")

@@ -1,15 +1,69 @@
 """Lacak: a ticket number (typed or from `?tiket=`) shows its public status, target and history."""
 
+from urllib.parse import quote
+
 import streamlit as st
 
 from lentera.core import fmt
 from lentera.core.i18n import has, t
-from lentera.services import warga
+from lentera.services import notify, umpan_balik, warga
 from lentera.store import submissions
 from lentera.web import session, ui
 
+
+def _ask_fixed(ticket: str, loop: umpan_balik.Loop) -> None:
+    """"Sudah selesai?": yes closes the case, not yet (with a reason) reopens it."""
+    st.subheader(t("lacak.selesai_judul"), anchor=False)
+    st.markdown(t("lacak.selesai_tanya", date=fmt.date(loop.answer_until)) if loop.answer_until
+                else t("lacak.selesai_tanya_tanpa_tanggal"))
+    if st.button(t("lacak.jawab_sudah"), key="lacak_sudah", icon=":material/check_circle:",
+                 type="primary"):
+        _answered(umpan_balik.answer(ticket, loop.event_id, True, None,
+                                     session.session_id(), session.client_address()))
+    with st.form("lacak_belum_form", border=True, enter_to_submit=False):
+        st.text_area(t("lacak.alasan_label"), key="lacak_alasan", max_chars=1000, height=100)
+        if st.form_submit_button(t("lacak.kirim_belum"), icon=":material/replay:"):
+            error, wait = umpan_balik.answer(ticket, loop.event_id, False,
+                                             st.session_state.get("lacak_alasan"),
+                                             session.session_id(), session.client_address())
+            if error is None and not wait:
+                st.session_state["lacak_pesan"] = "lacak.dibuka_kembali"
+            _answered((error, wait))
+
+
+def _answered(outcome: tuple[str | None, int]) -> None:
+    error, wait = outcome
+    if wait:
+        st.warning(t("lacak.terlalu_sering", minutes=wait), icon=":material/timer:")
+    elif error:
+        st.warning(t(error), icon=":material/error:")
+    else:
+        st.rerun()
+
+
+def _rate(ticket: str) -> None:
+    """The one rating of a closed case: the overall question, the nine elements optional."""
+    st.subheader(t("lacak.nilai_judul"), anchor=False)
+    scale = list(umpan_balik.SKALA)
+    with st.form("lacak_nilai_form", border=True, enter_to_submit=False):
+        st.radio(t("lacak.nilai_label"), scale, index=None, key="lacak_nilai",
+                 format_func=lambda v: t(f"lacak.skala_{v}"))
+        with st.expander(t("lacak.unsur_rinci")):
+            for u in umpan_balik.UNSUR:
+                st.radio(t(f"lacak.{u}"), scale, index=None, key=f"lacak_{u}", horizontal=True)
+        st.text_area(t("lacak.komentar"), key="lacak_komentar", max_chars=1000, height=80)
+        if st.form_submit_button(t("lacak.kirim_nilai"), icon=":material/star:", type="primary"):
+            state = st.session_state
+            _answered(umpan_balik.rate(ticket, state.get("lacak_nilai"),
+                                       {u: state.get(f"lacak_{u}") for u in umpan_balik.UNSUR},
+                                       state.get("lacak_komentar"), session.session_id(),
+                                       session.client_address()))
+
+
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))
+if st.session_state.pop("lacak_pesan", None):
+    st.success(t("lacak.dibuka_kembali"), icon=":material/replay:")
 
 # The URL seeds the box once per visit (a shared link); typing then drives the URL.
 if "lacak_tiket" not in st.session_state:
@@ -54,12 +108,18 @@ if view["kind"] == "pengaduan" and view.get("target_hari_kerja"):
         elif view.get("sisa_hari_kerja") is not None:
             sisa_col.metric(t("lacak.sisa"), t("lacak.sisa_value", n=view["sisa_hari_kerja"]))
     elif view["status"] == "selesai" and view.get("hari_kerja") is not None:
-        sisa_col.metric(t("lacak.sisa"), t("lacak.selesai_value", n=view["hari_kerja"]))
+        # "done in 0 working days" reads wrong: the same working day is said in words
+        sisa_col.metric(t("lacak.lama"), t("lacak.lama_sama") if view["hari_kerja"] == 0
+                        else t("lacak.lama_value", n=view["hari_kerja"]))
     else:
         sisa_col.metric(t("lacak.sisa"), t("lacak.closed_value"))
 elif view["kind"] == "pengaduan":
     # no target for the category, or no working-day calendar to count on: say so, not nothing
     st.caption(t("lacak.no_clock"))
+
+if view["kind"] == "pengaduan":
+    st.caption(t("lacak.kantor"))
+    st.text(notify.office_name(view.get("kode_skpd")) or t("lacak.kantor_belum"))
 
 lokasi = ", ".join(x for x in (view.get("nama_desa"), view.get("nama_kecamatan")) if x)
 if lokasi:
@@ -96,6 +156,19 @@ else:
     tahun_col.metric(t("lacak.tahun_rkpd"), str(view.get("tahun_rkpd") or "–"))
     dukung_col.metric(t("lacak.pendukung"), fmt.number(view.get("support_count") or 0))
 
+ticket_link = warga.tracking_url(st.context.url, view["ticket"])
+st.link_button(t("lacak.bagikan_wa"), icon=":material/share:",
+               url="https://wa.me/?text=" + quote(f"{t('lacak.bagikan_teks', ticket=view['ticket'])} "
+                                                 f"{ticket_link}"))
+
+loop = umpan_balik.loop_of(view["ticket"], view["kind"])
+if loop.ask:
+    _ask_fixed(view["ticket"], loop)
+elif loop.may_rate:
+    _rate(view["ticket"])
+elif loop.rating:
+    st.success(t("lacak.terima_kasih_nilai", nilai=loop.rating["nilai"]), icon=":material/star:")
+
 for photo in view.get("photos") or []:
     path = submissions.photo_path(photo["file_name"])
     if path is not None:
@@ -112,6 +185,13 @@ for ev in events:
         # the reason an official gave (hides, rejections, pauses, follow-ups) is public
         if ev.get("reason_code") and has(f"petugas.r_{ev['reason_code']}"):
             st.caption(t("lacak.reason", reason=t(f"petugas.r_{ev['reason_code']}")))
+        elif ev.get("reason_code") and has(f"lacak.r_{ev['reason_code']}"):
+            st.caption(t("lacak.reason", reason=t(f"lacak.r_{ev['reason_code']}")))
         if ev.get("public_note"):
             st.text(ev["public_note"])
+for answered in loop.history:
+    if answered["jawaban"] in ("sudah", "otomatis"):
+        with st.container(border=True):
+            st.markdown(t(f"lacak.ditutup_{'warga' if answered['jawaban'] == 'sudah' else 'otomatis'}",
+                          date=fmt.datetime(warga.local_time(answered["at"]))))
 st.caption(t("lacak.times_note"))

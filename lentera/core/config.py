@@ -141,3 +141,46 @@ def lacak_limit() -> int:
 def ratelimit_salt() -> str | None:
     """`LENTERA_RATELIMIT_SALT`, or None (a random salt kept in the store)."""
     return settings.value("LENTERA_RATELIMIT_SALT")
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server for citizens' e-mails (`LENTERA_SMTP_*`); no host: mails wait queued."""
+
+    host: str | None
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+
+
+def smtp() -> Smtp:
+    """The `LENTERA_SMTP_*` settings."""
+    return Smtp(host=settings.value("LENTERA_SMTP_HOST"),
+                port=int(settings.value("LENTERA_SMTP_PORT", "587")),
+                user=settings.value("LENTERA_SMTP_USER"),
+                password=settings.value("LENTERA_SMTP_PASSWORD"),
+                sender=settings.value("LENTERA_SMTP_FROM", "lentera@localhost"),
+                starttls=(settings.value("LENTERA_SMTP_STARTTLS", "1") or "1").lower()
+                in ("1", "true", "yes", "ya"))
+
+
+def close_after_days() -> int:
+    """`LENTERA_CLOSE_AFTER_DAYS`: working days a done complaint waits for "Sudah selesai?"."""
+    return int(settings.value("LENTERA_CLOSE_AFTER_DAYS", "10"))
+
+
+def kiosk() -> bool:
+    """Kiosk mode for every visitor (an information point's own server)."""
+    return settings.flag("LENTERA_KIOSK")
+
+
+def kiosk_idle_seconds() -> int:
+    """Seconds without a touch before a kiosk returns to its start page (at least 3)."""
+    return max(3, int(settings.value("LENTERA_KIOSK_IDLE") or 90))
+
+
+def kiosk_desa() -> str | None:
+    """The kiosk's desa code, recorded on complaints filed at it."""
+    return settings.value("LENTERA_KIOSK_DESA") or None

@@ -21,7 +21,7 @@ import polars as pl
 
 from lentera.core import config, forms
 from lentera.core.errors import WarehouseUnavailableError
-from lentera.core.i18n import t
+from lentera.core.i18n import get_lang, t
 from lentera.core.tickets import normalize_ticket
 from lentera.services import sla
 from lentera.store import photos, ratelimit, submissions
@@ -95,6 +95,15 @@ def form_data(state: Mapping, page: str, fields: tuple[str, ...]) -> dict:
     return {f: state.get(f"{page}_{f}") for f in fields}
 
 
+def kiosk_data(data: dict, kode_desa: str | None) -> dict:
+    """A form filed at a kiosk: channel `kiosk`, and the kiosk's desa when none was chosen."""
+    out = {**data, "kanal": "kiosk"}
+    info = forms.desa_info(kode_desa)
+    if info and not out.get("kode_desa"):
+        out["kode_desa"], out["kode_kecamatan"] = info["kode_desa"], info["kode_kecamatan"]
+    return out
+
+
 # ---------------------------------------------------------------- who is submitting
 
 def address_from(ip: str | None, headers: Mapping[str, str] | None, trust_proxy: bool) -> str | None:
@@ -143,7 +152,8 @@ def contact_of(value: str | None, consent: bool) -> dict | None:
     if value is None or not str(value).strip():
         return None
     return {"value": str(value).strip(), "consent": bool(consent),
-            "consent_text_version": forms.CONSENT_TEXT_VERSION}
+            "consent_text_version": forms.CONSENT_TEXT_VERSION,
+            "lang": get_lang()}  # status e-mails go out in the language the citizen used
 
 
 def _submit(kind: str, data: dict, files: list[tuple[str, bytes]], contact: dict | None,
@@ -153,6 +163,8 @@ def _submit(kind: str, data: dict, files: list[tuple[str, bytes]], contact: dict
     errors = validate(data, len(files), contact)
     if errors:
         return SubmitResult(errors=errors)
+    if kind == "usulan":  # stored as the amount it was read as ("150 juta" → 150000000)
+        data = {**data, "perkiraan_biaya": forms.rupiah_or_none(data.get("perkiraan_biaya"))}
     # Only a submission that would be stored uses up the allowance.
     decision = ratelimit.check_and_record(session, address)
     if not decision.allowed:
@@ -172,9 +184,10 @@ def submit_pengaduan(data: dict, files: list[tuple[str, bytes]], contact: dict |
     return _submit("pengaduan", data, files, contact, session, address)
 
 
-def submit_usulan(data: dict, session: str | None, address: str | None) -> SubmitResult:
-    """Validate, rate-limit and store a proposal; the result says what to show."""
-    return _submit("usulan", data, [], None, session, address)
+def submit_usulan(data: dict, session: str | None, address: str | None,
+                  files: list[tuple[str, bytes]] | None = None) -> SubmitResult:
+    """Validate, rate-limit and store a proposal (with photos); the result says what to show."""
+    return _submit("usulan", data, list(files or []), None, session, address)
 
 
 def support_usulan(ticket: str, session: str | None, address: str | None) -> tuple[int | None, int]:

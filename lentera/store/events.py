@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from lentera.core import forms
 from lentera.core.schema import STATUS_PENGADUAN, STATUS_USULAN
 from lentera.core.tickets import normalize_ticket
-from lentera.store import audit, engine
+from lentera.store import audit, engine, outbox
 from lentera.store import tables as T
 from lentera.store.errors import SubmissionError, SubmissionNotFoundError, TransitionError
 from lentera.store.redaction import redact
@@ -32,6 +32,8 @@ def _append(conn: Connection, values: dict, kode_skpd: str | None = None) -> Non
     changes = {"status": values["to_status"]} | ({"kode_skpd": kode_skpd} if kode_skpd else {})
     conn.execute(update(T.submission).where(T.submission.c.ticket == values["ticket"])
                  .values(**changes))
+    # the citizen's message about this change commits with it (lentera.store.outbox)
+    outbox.enqueue(conn, values["ticket"], values["to_status"], values["at"])
 
 
 def record_created(conn: Connection, ticket: str, at: dt.datetime, status: str, *, actor: str,
@@ -108,6 +110,17 @@ def official_action(ticket: str, *, actor: str, role: str, action: str,
         audit.record(conn, actor=actor, role=role, action=action, ticket=ticket,
                      reason_code=reason_code,
                      note=(f"{kode_skpd}: " if kode_skpd else "") + (text or ""))
+    return values
+
+
+def append_in(conn: Connection, ticket: str, *, from_status: str, to_status: str, actor: str,
+              role: str, reason_code: str | None = None, public_note: str | None = None,
+              at: dt.datetime | None = None) -> dict:
+    """Append an event inside the caller's write transaction (the citizen's "not fixed")."""
+    values = {"ticket": ticket, "at": at or T.utc_now(), "actor": actor[:64], "role": role[:32],
+              "from_status": from_status, "to_status": to_status, "reason_code": reason_code,
+              "public_note": redact(public_note)}
+    _append(conn, values)
     return values
 
 

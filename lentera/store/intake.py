@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lentera.core import forms
 from lentera.core.tickets import PREFIX_PENGADUAN, PREFIX_USULAN, new_ticket, normalize_ticket
-from lentera.store import engine, events
+from lentera.store import engine, events, outbox
 from lentera.store import tables as T
 from lentera.store.errors import (
     SubmissionError,
@@ -108,6 +108,8 @@ def _store(row: dict, photos: list[ProcessedPhoto], contact_value: dict | None, 
                                           reason_code=audit_reason)
                     if contact_value:
                         _insert_contact(conn, ticket, contact_value, now)
+                        # an e-mail contact hears of every status change (lentera.store.outbox)
+                        outbox.subscribe(conn, ticket, contact_value, row["status"], now)
                     for s in staged:
                         _insert_photo(conn, ticket, s, now)
                 break
@@ -136,6 +138,7 @@ def _contact_value(contact_in: dict | None) -> dict | None:
         return None
     value["consent_text_version"] = str(contact_in.get("consent_text_version")
                                         or forms.CONSENT_TEXT_VERSION)
+    value["lang"] = contact_in.get("lang")  # the language of the citizen's messages
     return value
 
 

@@ -183,6 +183,64 @@ kategori_skpd = Table(
 )
 
 
+# ---- the citizen's loop (issue 16): lentera.store.outbox and lentera.store.umpan_balik ----
+UNSUR_IKM = tuple(f"u{i}" for i in range(1, 10))  # Permenpan RB 14/2017's nine elements
+
+# One mail subscription per ticket with an e-mail contact: its language and unsubscription; the
+# address itself stays in `contact`, the unsubscribe token is kept only as a hash.
+langganan = Table(
+    "langganan", metadata,
+    Column("ticket", String(16), ForeignKey("submission.ticket"), primary_key=True),
+    Column("lang", String(2), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("berhenti_at", DateTime),
+)
+
+# The mail queue: what to say about which ticket, never to whom; retried with backoff.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False),
+    Column("to_status", String(32), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("due_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("state", String(10), nullable=False, server_default="antri"),
+    Column("sent_at", DateTime),
+    Column("last_error", String(120)),
+    CheckConstraint("state IN ('antri', 'terkirim', 'gagal', 'batal')", name="ck_outbox_state"),
+    Index("ix_outbox_state_due", "state", "due_at"),
+)
+
+# "Sudah selesai?": the one answer to one move to `selesai` (sudah, belum, or none in time).
+konfirmasi = Table(
+    "konfirmasi", metadata,
+    Column("event_id", Integer, ForeignKey("event.id"), primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False, index=True),
+    Column("jawaban", String(10), nullable=False),
+    Column("at", DateTime, nullable=False),
+    CheckConstraint("jawaban IN ('sudah', 'belum', 'otomatis')", name="ck_konfirmasi_jawaban"),
+)
+
+# Ratings on the 1..4 scale: one per ticket (desk ratings of a service carry no ticket).
+penilaian = Table(
+    "penilaian", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket", String(16), ForeignKey("submission.ticket"), unique=True),
+    Column("jenis", String(10), nullable=False),
+    Column("kode_skpd", String(40)),
+    Column("layanan", String(120)),
+    Column("at", DateTime, nullable=False),
+    Column("nilai", Integer, nullable=False),
+    *[Column(u, Integer) for u in UNSUR_IKM],
+    Column("komentar", Text),
+    CheckConstraint("nilai BETWEEN 1 AND 4", name="ck_penilaian_nilai"),
+    CheckConstraint("jenis IN ('pengaduan', 'usulan', 'perizinan')", name="ck_penilaian_jenis"),
+    Index("ix_penilaian_skpd", "kode_skpd"),
+)
+
+
 def utc_now() -> dt.datetime:
     """Now as the store keeps times: naive UTC."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

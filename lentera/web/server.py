@@ -12,13 +12,14 @@ Plotly's lazy imports across script threads (`partially initialized module 'pand
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import os
 import time
 from contextlib import asynccontextmanager
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 log = logging.getLogger("lentera.server")
@@ -70,7 +71,14 @@ async def lifespan(_app):
                   problems=problems)
     log.info("lentera process %s ready in %.2f s %s", os.getpid(), _state["warm_seconds"],
              problems or "")
-    yield {}
+    # citizens' status e-mails go out from every process; the store's claims keep them single
+    from lentera.services import notify
+
+    _thread, stop = notify.start_background()
+    try:
+        yield {}
+    finally:
+        stop.set()
 
 
 def health() -> tuple[bool, dict]:
@@ -113,4 +121,41 @@ async def readyz(_request: Request) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [Route("/healthz", healthz), Route("/readyz", readyz)]
+_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+         '<title>{title}</title><style>body{{font-family:sans-serif;max-width:32rem;'
+         'margin:2rem auto;padding:0 1rem;line-height:1.5}}button{{font:inherit;'
+         'padding:.5rem 1rem;border-radius:.5rem;border:1px solid #0b6e99;background:#0b6e99;'
+         'color:#fff}}</style></head><body><h1>{title}</h1>{body}</body></html>')
+
+
+async def berhenti(request: Request) -> HTMLResponse:
+    """Unsubscribe from a ticket's e-mails: GET asks (link scanners change nothing), POST stops
+    them (the form's button, or a mail client's one-click `List-Unsubscribe-Post`)."""
+    from lentera.core.i18n import LANGS, t
+    from lentera.store import outbox
+
+    lang = request.query_params.get("lang")
+    lang = lang if lang in LANGS else "id"
+    token = request.query_params.get("t", "")
+    if request.method == "POST":
+        form = await request.form()
+        token = str(form.get("t") or token)
+    esc = html.escape
+    title = t("notifikasi.halaman_judul", lang=lang)
+    if request.method == "POST":
+        ok = await asyncio.to_thread(outbox.unsubscribe, token)
+        body = f"<p>{esc(t('notifikasi.halaman_selesai' if ok else 'notifikasi.halaman_tidak_dikenal', lang=lang))}</p>"
+        status = 200 if ok else 404
+    else:
+        body = (f"<p>{esc(t('notifikasi.halaman_tanya', lang=lang))}</p>"
+                f'<form method="post"><input type="hidden" name="t" value="{esc(token)}">'
+                f"<button type=\"submit\">{esc(t('notifikasi.halaman_tombol', lang=lang))}</button>"
+                "</form>")
+        status = 200
+    return HTMLResponse(_PAGE.format(lang=lang, title=esc(title), body=body), status_code=status,
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+ROUTES = [Route("/healthz", healthz), Route("/readyz", readyz),
+          Route("/berhenti", berhenti, methods=["GET", "POST"])]
