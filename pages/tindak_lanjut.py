@@ -4,19 +4,19 @@ import streamlit as st
 
 from lentera.core.i18n import t
 from lentera.services import petugas
-from lentera.web import components, session, ui
+from lentera.web import kasus, session, ui
 
 PAGE = "tindak_lanjut"
 ui.page_header(t("pages.tindak_lanjut"), t("pages.tindak_lanjut_intro"))
 user = session.require(PAGE)  # before any data: a URL never bypasses the role check
 
-queue = components.queue_table(petugas.queue_opd(st.session_state),
-                               ["nomor_tiket", "status", "kategori", "nama_desa", "masuk",
-                                "sisa_hari_kerja", "jeda_panjang"])
+queue = kasus.queue_table(petugas.queue_opd(st.session_state),
+                          ["nomor_tiket", "status", "kategori", "kanal", "nama_desa", "masuk",
+                           "sisa_hari_kerja", "jeda_panjang"])
 if queue is None:
     st.stop()
-ticket = components.pick_ticket(PAGE, queue)  # another office's ticket in the URL: ignored
+ticket = kasus.pick_ticket(PAGE, queue)  # another office's ticket in the URL: ignored
 info = petugas.detail(st.session_state, ticket)
-components.case_detail(ticket, info)
-components.action_form(PAGE, user, ticket, info, petugas.TINDAK_LANJUT_ACTIONS, horizontal=True)
-components.timeline(info)
+kasus.case_detail(ticket, info)
+kasus.action_form(PAGE, user, ticket, info, petugas.TINDAK_LANJUT_ACTIONS, horizontal=True)
+kasus.timeline(info)

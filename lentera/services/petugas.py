@@ -346,20 +346,32 @@ def act(session: MutableMapping, ticket: str, action: str, reason_code: str,
         raise PetugasError(str(exc), key="errors.petugas_status") from exc
 
 
+BULK_ACTIONS = ("dispose", "reject", "ask_more", "not_ours")
+
+
 def act_many(session: MutableMapping, tickets: list[str], action: str, reason_code: str,
              note: str | None = None, **target) -> dict[str, str | None]:
     """The same action, reason and note on several tickets, each in its own transaction.
 
+    `dispose` without a `kode_skpd` routes each ticket to its category's suggested office.
     Returns {ticket: None (done) or the refusal's message key}; one refused ticket (changed
-    status meanwhile, another office's) never stops the others. At most MAX_BULK tickets.
+    status meanwhile, another office's, no suggested office) never stops the others.
     """
+    auth.check(session, "verifikasi")
+    if action not in BULK_ACTIONS:
+        raise PetugasError(f"{action!r} is not a bulk action", key="errors.petugas_action")
     if len(tickets) > MAX_BULK:
         raise PetugasError(f"at most {MAX_BULK} tickets", key="errors.petugas_action")
     outcome: dict[str, str | None] = {}
     for ticket in dict.fromkeys(tickets):
         try:
-            act(session, ticket, action, reason_code, note, **target)
-        except PetugasError as exc:
+            more = dict(target)
+            if action == "dispose" and not more.get("kode_skpd"):
+                more["kode_skpd"] = suggested_office(detail(session, ticket)["kategori"])
+                if more["kode_skpd"] is None:
+                    raise PetugasError("no suggested office", key="errors.petugas_office")
+            act(session, ticket, action, reason_code, note, **more)
+        except (PetugasError, auth.AuthError) as exc:
             outcome[ticket] = exc.key
         else:
             outcome[ticket] = None
@@ -463,6 +475,46 @@ def slip_pdf(ticket: str, *, lang: str = "id", base: str = "") -> bytes:
     pdf.set_font("dejavu", "", 9)
     pdf.multi_cell(0, 5, t("petugas.slip_scan", lang=lang) + "\n" + info["url"])
     return bytes(pdf.output())
+
+
+# ---------------------------------------------------------------- accounts (admin page)
+
+def accounts(session: MutableMapping) -> pl.DataFrame:
+    """Every officials' account (disabled ones too), for an admin; never a password hash."""
+    auth.check(session, "akun")
+    rows = [{"username": a.username, "role": a.role, "kode_skpd": a.kode_skpd,
+             "disabled": a.disabled, "created_at": a.created_at,
+             "password_changed_at": a.password_changed_at} for a in auth.accounts()]
+    return pl.DataFrame(rows, schema={"username": pl.String, "role": pl.String,
+                                      "kode_skpd": pl.String, "disabled": pl.Boolean,
+                                      "created_at": pl.Datetime("us"),
+                                      "password_changed_at": pl.Datetime("us")})
+
+
+def add_account(session: MutableMapping, username: str, password: str, role: str,
+                kode_skpd: str | None = None) -> auth.User:
+    """Admin: create an account (audited with the admin's name)."""
+    admin = auth.check(session, "akun")
+    return auth.add_user(username, password, role, kode_skpd or None, actor=admin.username)
+
+
+def change_account(session: MutableMapping, username: str, change: str, *,
+                   role: str | None = None, kode_skpd: str | None = None,
+                   password: str | None = None) -> None:
+    """Admin: `change` = "role" (role/office), "reset" (password, re-enables) or "disable"."""
+    admin = auth.check(session, "akun")
+    if (username or "").strip().lower() == admin.username and change in ("role", "disable") \
+            and not (change == "role" and role == "admin"):
+        # an admin never locks themselves out of this page
+        raise auth.AuthError("your own account cannot be disabled or demoted")
+    if change == "role":
+        auth.set_role(username, role or "", kode_skpd or None, actor=admin.username)
+    elif change == "reset":
+        auth.reset_password(username, password or "", actor=admin.username)
+    elif change == "disable":
+        auth.disable_user(username, actor=admin.username)
+    else:
+        raise PetugasError(f"unknown change {change!r}", key="errors.petugas_action")
 
 
 def bench_queries() -> list[tuple[str, Callable[[], object]]]:
