@@ -99,11 +99,11 @@ def render(pending: outbox.Pending) -> EmailMessage:
     msg["To"] = pending.address
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="lentera")
-    msg["Content-Language"] = lang
     msg["List-Unsubscribe"] = f"<{unsub}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content("\n".join(lines))
+    msg["Content-Language"] = lang  # after set_content, which replaces Content-* headers
     return msg
 
 

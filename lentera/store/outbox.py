@@ -119,11 +119,22 @@ def claim(now: dt.datetime | None = None, limit: int = 20) -> list[Pending]:
     now = now or T.utc_now()
     o, g, c = T.outbox, T.langganan, T.contact
     with engine.write_transaction() as conn:
-        rows = conn.execute(
-            select(o.c.id, o.c.ticket, o.c.to_status, o.c.attempts, g.c.lang)
+        due = set(conn.execute(select(o.c.ticket).where(o.c.state == "antri", o.c.due_at <= now)
+                               .order_by(o.c.id).limit(limit)).scalars())
+        if not due:
+            return []
+        queued = conn.execute(
+            select(o.c.id, o.c.ticket, o.c.to_status, o.c.attempts, o.c.due_at, g.c.lang)
             .join(g, g.c.ticket == o.c.ticket)
-            .where(o.c.state == "antri", o.c.due_at <= now)
-            .order_by(o.c.due_at, o.c.id).limit(limit)).all()
+            .where(o.c.state == "antri", o.c.ticket.in_(due)).order_by(o.c.id)).all()
+        # a ticket's messages go out in order: one waiting for its retry holds back the later
+        held: set[str] = set()
+        rows = []
+        for r in queued:
+            if r.ticket in held or r.due_at > now:
+                held.add(r.ticket)
+            elif len(rows) < limit:
+                rows.append(r)
         if not rows:
             return []
         conn.execute(update(o).where(o.c.id.in_([r.id for r in rows]))
