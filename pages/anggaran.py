@@ -215,7 +215,7 @@ else:
             on_change=lambda: _go_to(path=st.session_state[f"anak_{dim}_{path}"] or path))
     else:
         st.caption(t("anggaran.daun"))
-    fig = figures.rincian_treemap(nodes)
+    fig = figures.rincian(nodes)
     download = nodes.select("kode", "nama", "tingkat", "pagu", "realisasi", "persen", "porsi")
     event = chart(fig, download,
                   name=f"anggaran_rincian-{dim}-{path or 'semua'}", key=f"treemap_{dim}_{path}",

@@ -10,7 +10,7 @@ from lentera.figures import maps
 from lentera.figures import pengaduan as fig_p
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
-from lentera.web import chart, cite, ui, url
+from lentera.web import chart, cite, legend, ui, url
 from lentera.web.text import literal
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
@@ -137,10 +137,12 @@ table = tahap.select(
     pl.col("jeda_panjang").alias(t("pengaduan.c_jeda_panjang", batas=BATAS)),
     pl.col("terbuka").alias(t("pengaduan.c_terbuka")),
 )
-percent = st.column_config.NumberColumn(format="percent")
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={t("pengaduan.c_tepat"): percent, t("pengaduan.c_tepat_kotor"): percent,
-                            t("pengaduan.c_ditunda"): percent})
+# shares in the reader's notation: Streamlit's own "percent" format writes 87.79% in any language
+shares = (t("pengaduan.c_tepat"), t("pengaduan.c_tepat_kotor"), t("pengaduan.c_ditunda"))
+st.dataframe(table.with_columns(
+    pl.col(c).map_elements(fmt.percent if c in shares else lambda v: fmt.number(v, 1),
+                           return_dtype=pl.String)
+    for c, kind in table.schema.items() if kind.is_float()), hide_index=True, width="stretch")
 if not sedikit.is_empty():
     st.caption(t("pengaduan.terlalu_sedikit_list", min=MIN,
                  names=", ".join(sedikit["kelompok"].to_list())))
@@ -159,9 +161,39 @@ st.subheader(t("pengaduan.peta_title"))
 kec = ui.cached(pengaduan.per_kecamatan, **filters)
 deck = maps.peta_kecamatan(kec, t("pengaduan.peta_tooltip", nama="{nama}", jumlah="{jumlah}",
                                   per_1000="{per_1000}"))
+legend.show(t("pengaduan.peta_legend"),
+            [(fmt.number(v, 1), rgb) for v, rgb in maps.shade_legend(kec["per_1000"].to_list())])
 chart.deck(deck, kec.drop("geojson"), name="pengaduan-per-kecamatan", key="pengaduan_chart_peta",
            caption=t("pengaduan.peta_caption", n=int(kec["penduduk_estimasi"].sum()),
                      total=kec.height), base=base_masuk)
+
+# -- on-time rate per kecamatan: every kecamatan side by side, under the same filters ----------------
+st.subheader(t("pengaduan.kec_title"))
+st.caption(t("pengaduan.kec_intro"))
+kec_urut = url.choice("pengaduan", "kec_urut", ["tepat", "nama"], default="tepat",
+                      label=t("pengaduan.kec_urut"), kind="segmented_control",
+                      format_func=lambda v: t(f"pengaduan.kec_urut_{v}"))
+tepat_kec = ui.cached(pengaduan.tepat_per_kecamatan, **filters)
+if kec_urut == "nama":
+    tepat_kec = tepat_kec.sort("nama_kecamatan")
+banding = tepat_kec.filter(pl.col("cukup"))
+if banding.is_empty():
+    st.info(t("pengaduan.kec_semua_sedikit", min=MIN))
+else:
+    # the whole regency's rate is the headline's when no kecamatan narrows it
+    chart.chart(fig_p.tepat_kecamatan(banding, pilih=kecamatan,
+                                      rata=None if kecamatan else r["persen_tepat_waktu"]),
+                tepat_kec, name="pengaduan-tepat-kecamatan", key="pengaduan_chart_tepat_kec",
+                caption=t("pengaduan.kec_caption", min=MIN), base=base_selesai)
+st.dataframe(tepat_kec.select(
+    pl.col("nama_kecamatan").alias(t("pengaduan.c_kecamatan")),
+    pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
+    pl.col("dinilai").alias(t("pengaduan.c_dinilai")),
+    *[pl.when(pl.col("cukup")).then(pl.col(c).map_elements(fmt.percent, return_dtype=pl.String))
+      .otherwise(pl.lit(t("pengaduan.terlalu_sedikit"))).alias(t(label))
+      for c, label in (("persen_tepat_waktu", "pengaduan.c_tepat"),
+                       ("persen_tepat_waktu_kotor", "pengaduan.c_tepat_kotor"))],
+), hide_index=True, width="stretch", key="pengaduan_tabel_tepat_kec")
 
 # -- channels and who they leave out ---------------------------------------------------------
 st.subheader(t("pengaduan.kanal_title"))

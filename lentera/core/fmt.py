@@ -109,3 +109,52 @@ def datetime(d, lang: str | None = None) -> str:
 def month_year(year: int, month: int, lang: str | None = None) -> str:
     """`Agustus 2025`."""
     return f"{month_name(month, lang=lang)} {year}"
+
+
+# ---- Plotly-facing helpers: Plotly has no locale offline, so its texts are made here ----------
+
+
+def separators(lang: str | None = None) -> str:
+    """Plotly's `layout.separators`: decimal then thousands (`,.` id: 72,2 and 4.950)."""
+    return ",." if (lang or get_lang()) == "id" else ".,"
+
+
+def month_label(d, lang: str | None = None) -> str:
+    """A month on a chart axis: `Mei 2026` / `May 2026` (short month names)."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return f"{month_name(d.month, short=True, lang=lang)} {d.year}"
+
+
+def month_ticks(dates, most: int = 6, lang: str | None = None) -> tuple[list, list[str]]:
+    """(tickvals, ticktext) for a monthly date axis: at most `most` ticks, labels in the language."""
+    months = sorted({(d if not isinstance(d, str) else dt.date.fromisoformat(d[:10]))
+                     for d in dates if not _missing(d)})
+    step = max(1, math.ceil(len(months) / most))
+    vals = months[::step]
+    return vals, [month_label(d, lang) for d in vals]
+
+
+def short_label(text, width: int = 22, lines: int = 2) -> str:
+    """A category label for a phone: wrapped at word ends into at most `lines` lines of about
+    `width` characters (`<br>` between them), cut with "…" when longer; the full text goes in
+    the hover and the table."""
+    if text is None:
+        return ""
+    words = str(text).split()
+    rows: list[str] = []
+    current = ""
+    for word in words:
+        if len(word) > width:  # one very long word: cut it so a line stays a line
+            word = word[:width - 1] + "…"
+        if current and len(current) + 1 + len(word) > width:
+            rows.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        rows.append(current)
+    if len(rows) > lines:
+        last = rows[lines - 1]
+        rows = rows[:lines - 1] + [(last[:width - 1].rstrip() + "…")]
+    return "<br>".join(rows)

@@ -7,6 +7,7 @@ import polars as pl
 
 from lentera.core import fmt
 from lentera.core.i18n import t
+from lentera.figures import style
 from lentera.figures.export import PALETTE
 
 
@@ -43,7 +44,7 @@ def perubahan(part: pl.DataFrame, title: str) -> go.Figure:
         hovertext=_rupiah(part, "selisih"), hoverinfo="y+text"))
     fig.update_layout(title=title, height=120 + 26 * part.height,
                       xaxis_title=t("anggaran.sumbu_miliar"))
-    return fig
+    return style.finish(fig)
 
 
 def serapan_bulanan(serapan: pl.DataFrame, merata: pl.DataFrame, tahun: int) -> go.Figure:
@@ -54,14 +55,17 @@ def serapan_bulanan(serapan: pl.DataFrame, merata: pl.DataFrame, tahun: int) -> 
         fig.add_trace(go.Scatter(
             x=[fmt.month_name(m, short=True) for m in part["bulan"]],
             y=(part["serapan"] * 100).to_list(), name=str(th), mode="lines+markers",
+            hovertext=[fmt.percent(v) for v in part["serapan"].to_list()], hoverinfo="x+name+text",
             line=dict(width=4 if th == tahun else 2, color=PALETTE[i % len(PALETTE)]),
             opacity=1.0 if th == tahun else 0.6))
     fig.add_trace(go.Scatter(x=[fmt.month_name(m, short=True) for m in merata["bulan"]],
                              y=(merata["serapan"] * 100).to_list(), name=t("anggaran.garis_merata"),
+                             hovertext=[fmt.percent(v) for v in merata["serapan"].to_list()],
+                             hoverinfo="x+name+text",
                              mode="lines", line=dict(dash="dash", color="#000000", width=1)))
     fig.update_layout(height=380, xaxis_title=t("anggaran.sumbu_bulan"),
                       yaxis=dict(title=t("anggaran.sumbu_serapan"), ticksuffix="%"))
-    return fig
+    return style.finish(fig)
 
 
 def tertinggal(top: pl.DataFrame) -> go.Figure:
@@ -73,7 +77,26 @@ def tertinggal(top: pl.DataFrame) -> go.Figure:
                    zip(top["tertinggal"], top["serapan"], top["harapan"], strict=True)],
         hoverinfo="y+text"))
     fig.update_layout(height=120 + 28 * top.height, xaxis_title=t("anggaran.tertinggal_sumbu"))
-    return fig
+    return style.finish(fig)
+
+
+def rincian(nodes: pl.DataFrame) -> go.Figure:
+    """The drill-down level: a treemap of parts of one whole; at the account root, bars.
+
+    Pendapatan, belanja and pembiayaan are three separate accounts (money in, money out, and
+    financing both ways), not shares of one total: boxes side by side would read as "belanja is
+    half of the budget". The root shows them as pagu/realisasi bars; every level below, whose
+    children do add up to their parent, is a treemap.
+    """
+    if not nodes.is_empty() and nodes["tingkat"][0] == "akun":
+        fig = pagu_realisasi(nodes, nodes["label"].to_list(),
+                             realisasi_hover=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
+                                              zip(nodes["realisasi"].to_list(),
+                                                  nodes["persen"].to_list(), strict=True)])
+        for trace in fig.data:  # a click on either bar opens that account
+            trace.customdata = nodes["path"].to_list()
+        return fig
+    return rincian_treemap(nodes)
 
 
 def rincian_treemap(nodes: pl.DataFrame) -> go.Figure:
@@ -90,7 +113,7 @@ def rincian_treemap(nodes: pl.DataFrame) -> go.Figure:
                     colorscale="Cividis", cmin=0, cmax=100, showscale=False),
     ))
     fig.update_layout(height=420, margin=dict(l=0, r=0, t=10, b=0))
-    return fig
+    return style.finish(fig)
 
 
 def pagu_realisasi(frame: pl.DataFrame, labels: list[str], *, title: str | None = None,
@@ -107,7 +130,7 @@ def pagu_realisasi(frame: pl.DataFrame, labels: list[str], *, title: str | None 
                       yaxis=dict(autorange="reversed"), xaxis_title=t("anggaran.sumbu_miliar"))
     if title:
         fig.update_layout(title=title)
-    return fig
+    return style.finish(fig)
 
 
 def belanja_per_urusan(urusan: pl.DataFrame) -> go.Figure:
@@ -120,4 +143,4 @@ def belanja_per_urusan(urusan: pl.DataFrame) -> go.Figure:
         hoverinfo="y+text"))
     fig.update_layout(height=120 + 26 * urusan.height, yaxis=dict(autorange="reversed"),
                       xaxis_title=t("anggaran.sumbu_miliar"))
-    return fig
+    return style.finish(fig)

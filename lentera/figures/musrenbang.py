@@ -9,6 +9,7 @@ import polars as pl
 
 from lentera.core import fmt
 from lentera.core.i18n import t
+from lentera.figures import style
 from lentera.figures.export import PALETTE
 
 
@@ -20,7 +21,7 @@ def alur(fun: pl.DataFrame, stage_label: Mapping[str, str]) -> go.Figure:
               zip(fun["jumlah"].to_list(), fun["perkiraan_biaya"].to_list(), strict=True)],
         textinfo="text", textposition="inside", marker={"color": PALETTE[0]}))
     fig.update_layout(height=360, yaxis_title=None)
-    return fig
+    return style.finish(fig)
 
 
 def tahap_per(mix: pl.DataFrame, by: str, stages: Sequence[str],
@@ -33,4 +34,4 @@ def tahap_per(mix: pl.DataFrame, by: str, stages: Sequence[str],
                     orientation="h", marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(barmode="stack", height=max(300, 40 * mix[by].n_unique() + 120),
                       xaxis_title=t("musrenbang.axis_count"), yaxis={"autorange": "reversed"})
-    return fig
+    return style.finish(fig)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from lentera.core import fmt
 from lentera.core.i18n import t
+from lentera.figures import style
 from lentera.figures.export import PALETTE
 
 # The backlog's three axes, top to bottom.
@@ -16,11 +18,18 @@ def per_bulan(vol: pl.DataFrame) -> go.Figure:
     """Complaints received per month, stacked by group (`kelompok`)."""
     fig = go.Figure()
     for i, (grp, rows) in enumerate(vol.group_by("kelompok", maintain_order=True)):
+        # Plotly names months in English: the axis and the hover take our own month labels
         fig.add_bar(x=rows["bulan"].to_list(), y=rows["jumlah"].to_list(), name=str(grp[0]),
-                    marker_color=PALETTE[i % len(PALETTE)])
-    fig.update_layout(barmode="stack", height=380, xaxis_title=t("pengaduan.bulan"),
-                      yaxis_title=t("pengaduan.jumlah"))
-    return fig
+                    marker_color=PALETTE[i % len(PALETTE)],
+                    customdata=[fmt.month_label(d) for d in rows["bulan"].to_list()],
+                    hovertemplate="%{customdata}<br>%{fullData.name}: %{y:,d}<extra></extra>")
+    vals, text = fmt.month_ticks(vol["bulan"].to_list())
+    # a phone shows one long legend item per row under the plot: room for each of them
+    height = 300 + 22 * vol["kelompok"].n_unique()
+    fig.update_layout(barmode="stack", height=height, xaxis_title=t("pengaduan.bulan"),
+                      yaxis_title=t("pengaduan.jumlah"),
+                      xaxis=dict(type="date", tickmode="array", tickvals=vals, ticktext=text))
+    return style.finish(fig)
 
 
 def alur(funnel: pl.DataFrame) -> go.Figure:
@@ -29,7 +38,7 @@ def alur(funnel: pl.DataFrame) -> go.Figure:
                               x=funnel["jumlah"].to_list(), marker_color=PALETTE[0],
                               textinfo="value+percent initial"))
     fig.update_layout(height=300)
-    return fig
+    return style.finish(fig)
 
 
 def waktu_selesai(groups: pl.DataFrame, *, with_target: bool) -> go.Figure:
@@ -49,7 +58,7 @@ def waktu_selesai(groups: pl.DataFrame, *, with_target: bool) -> go.Figure:
                         marker=dict(symbol="line-ns-open", size=18, color="#000000"))
     fig.update_layout(barmode="group", height=max(320, 64 * len(names)),
                       yaxis=dict(autorange="reversed"), title=t("pengaduan.tahap_chart"))
-    return fig
+    return style.finish(fig)
 
 
 def tunggakan(tung: pl.DataFrame) -> go.Figure:
@@ -64,4 +73,34 @@ def tunggakan(tung: pl.DataFrame) -> go.Figure:
     fig.update_layout(grid=dict(rows=len(SUMBU_TUNGGAKAN), columns=1, pattern="independent"),
                       height=620, xaxis=dict(type="category"), xaxis2=dict(type="category"),
                       xaxis3=dict(type="category"))
-    return fig
+    return style.finish(fig)
+
+
+def tepat_kecamatan(kec: pl.DataFrame, *, pilih: str | None = None,
+                    rata: float | None = None) -> go.Figure:
+    """On-time rate per kecamatan (rankable ones only), net as bars and gross as a tick, the
+    chosen kecamatan in a darker colour, the kabupaten's rate as a dashed line."""
+    names = kec["nama_kecamatan"].to_list()
+    net = kec["persen_tepat_waktu"].to_list()
+    gross = kec["persen_tepat_waktu_kotor"].to_list()
+    colours = [PALETTE[0] if k == pilih else PALETTE[4] for k in kec["kode_kecamatan"].to_list()]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[(v or 0) * 100 for v in net], orientation="h", marker_color=colours,
+                name=t("pengaduan.kec_bersih"), text=[fmt.percent(v) for v in net],
+                textposition="inside", insidetextanchor="start",
+                hovertext=[t("pengaduan.kec_hover", persen=fmt.percent(v), dinilai=fmt.number(d))
+                           for v, d in zip(net, kec["dinilai"].to_list(), strict=True)],
+                hoverinfo="y+text")
+    fig.add_scatter(y=names, x=[(v or 0) * 100 for v in gross], mode="markers",
+                    name=t("pengaduan.kec_kotor"), hovertext=[fmt.percent(v) for v in gross],
+                    hoverinfo="y+name+text",
+                    marker=dict(symbol="line-ns-open", size=18, color="#000000"))
+    if rata is not None:
+        fig.add_vline(x=rata * 100, line_dash="dash", line_color=PALETTE[3])
+        fig.add_scatter(x=[None], y=[None], mode="lines", name=t("pengaduan.kec_rata",
+                                                                  persen=fmt.percent(rata)),
+                        line=dict(dash="dash", color=PALETTE[3]))
+    fig.update_layout(height=max(300, 40 * len(names) + 140), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(title=t("pengaduan.kec_sumbu"), range=[0, 100], ticksuffix="%"),
+                      bargap=0.25)
+    return style.finish(fig)

@@ -9,6 +9,7 @@ import polars as pl
 
 from lentera.core import fmt
 from lentera.core.i18n import t
+from lentera.figures import style
 from lentera.figures.export import PALETTE
 
 
@@ -39,7 +40,7 @@ def waktu_proses(ok: pl.DataFrame, *, with_target: bool) -> go.Figure:
     fig.update_layout(barmode="group", height=max(300, 60 * len(names)),
                       yaxis=dict(autorange="reversed"), xaxis_title=t("perizinan.hari_kerja"),
                       title=t("perizinan.layanan_chart"))
-    return fig
+    return style.finish(fig)
 
 
 def per_1000(kec: pl.DataFrame) -> go.Figure:
@@ -49,7 +50,7 @@ def per_1000(kec: pl.DataFrame) -> go.Figure:
                            name=t("perizinan.per_1000")))
     fig.update_layout(height=max(280, 34 * kec.height), yaxis=dict(autorange="reversed"),
                       title=t("perizinan.kecamatan_chart"))
-    return fig
+    return style.finish(fig)
 
 
 def _sektor(code: str) -> str:
@@ -68,4 +69,4 @@ def nib(frame: pl.DataFrame) -> go.Figure:
                     name=_skala(grp[0]), orientation="h", marker_color=PALETTE[i % len(PALETTE)])
     fig.update_layout(barmode="stack", height=max(280, 30 * frame["kbli_kategori"].n_unique()),
                       yaxis=dict(autorange="reversed"), xaxis_title=t("perizinan.jumlah"))
-    return fig
+    return style.finish(fig)

@@ -239,6 +239,14 @@ def per_kecamatan(live: str = "", **filters) -> pl.DataFrame:
         by_code, default=None, return_dtype=pl.String).alias("geojson"))
 
 
+def tepat_per_kecamatan(live: str = "", **filters) -> pl.DataFrame:
+    """Every kecamatan's on-time rate (net and gross), `dinilai` and `cukup` (the ranking rule);
+    the kecamatan filter is not applied: the comparison always shows them all."""
+    params = _filters(**filters) | {"min_kasus": config.MIN_CASES_FOR_RANKING}
+    params.pop("kecamatan")
+    return _named("pengaduan_tepat_kecamatan", params)
+
+
 def per_kanal(live: str = "", **filters) -> pl.DataFrame:
     """Complaints per channel with their share."""
     return _named("pengaduan_kanal", _filters(**filters))

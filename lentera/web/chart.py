@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from lentera.core.i18n import get_lang, t
+from lentera.figures import style
 from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
 from lentera.web.text import literal
@@ -60,7 +61,8 @@ def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = N
     building every chart's CSV and XLSX on every rerun was most of a page view's cost.
     """
     if st.toggle(t("chart.show_rows"), key=f"{key}__rows"):
-        st.dataframe(rows, width="stretch", hide_index=True)
+        # numbers, shares and dates as the reader writes them; the files keep exact values
+        st.dataframe(style.display_rows(rows), width="stretch", hide_index=True)
     meta = {"nama": name, "versi_data": _version()}
     if base is not None:
         meta |= {"dasar": base.text, "dasar_kode": base.slug}
@@ -83,12 +85,17 @@ def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None =
     if title:
         st.markdown(f"**{literal(title)}**")
         fig.update_layout(title=None)
-    # Indonesian readers write 4.950 and 72,2: Plotly's own numbers follow the reader's language.
-    fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=40, b=8),
-                      separators=",." if get_lang() == "id" else ".,",
-                      legend=dict(orientation="h", yanchor="top", y=-0.15))
+    # Indonesian readers write 4.950 and 72,2; legends below, long labels wrapped (style.finish).
+    fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=style.TOP_MARGIN, b=8))
+    style.finish(fig, get_lang())
+    # the toolbar keeps only what a reader uses (a picture, zoom back); select tools only where
+    # a click means something
+    remove = ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "pan2d", "zoom2d"]
+    config = {"displaylogo": False, "responsive": True,
+              "modeBarButtonsToRemove": remove if on_select == "ignore" else remove[2:],
+              **style.plotly_locale(get_lang())}
     event = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, alt=caption,
-                            config={"displaylogo": False, "responsive": True})
+                            config=config)
     if caption:
         st.caption(caption)
     rows_controls(rows, name, key, base)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lentera.core.i18n import DEFAULT_LANG, LANGS, t
+from lentera.core.i18n import DEFAULT_LANG, LANGS, _namespace, t
 
 _STREAMLIT_TAG = b'<html lang="en">'
 
@@ -29,7 +29,15 @@ def words(lang: str, upload_mb: int) -> dict[str, str]:
     """Our words for Streamlit's own English ones: the uploader's button and limit, a form's hint."""
     return {"upload": t("streamlit.upload_button", lang=lang),
             "limit": t("streamlit.upload_limit", lang=lang, mb=upload_mb),
-            "enter": t("streamlit.enter_to_submit", lang=lang)}
+            "enter": t("streamlit.enter_to_submit", lang=lang),
+            "map": streamlit_words(lang)}
+
+
+def streamlit_words(lang: str) -> dict[str, str]:
+    """Streamlit's English labels, tooltips and placeholders (`st` in streamlit.toml) -> ours."""
+    return {entry["st"]: t(f"streamlit.{key}", lang=lang)
+            for key, entry in _namespace("streamlit").items()
+            if isinstance(entry, dict) and "st" in entry}
 
 
 def script(lang: str, upload_mb: int) -> str:
@@ -65,12 +73,28 @@ if (!window.lenteraObserver) {
                               '[data-testid=stMarkdownContainer] p').forEach(p => say(p, w.upload));
     document.querySelectorAll('[data-testid=stFileUploaderDropzoneInstructions] span')
       .forEach(el => say(el, w.limit));
-    document.querySelectorAll('[data-testid=InputInstructions]').forEach(el => say(el, w.enter));
+    // a form's hint is ours; any other Streamlit word (labels, tooltips, placeholders) by the map
+    document.querySelectorAll('[data-testid=InputInstructions]')
+      .forEach(el => say(el, w.map[el.innerText.trim()] || w.enter));
+    const help = 'Help for ';
+    document.querySelectorAll('[aria-label],[title],[placeholder]').forEach(el => {
+      for (const a of ['aria-label', 'title', 'placeholder']) {
+        const v = el.getAttribute(a);
+        if (!v) continue;
+        const ours = w.map[v] || (v.startsWith(help) ? w.map[help] + v.slice(help.length) : null);
+        if (ours && ours !== v) el.setAttribute(a, ours);
+      }
+    });
+    document.querySelectorAll('[data-testid=stTooltipContent], [role=tooltip], ' +
+                              '[data-baseweb=tooltip], [data-testid=stSidebarNavViewButton]')
+      .forEach(el => { const v = el.innerText.trim(); if (w.map[v]) say(el, w.map[v]); });
   };
   window.lenteraFix = fix;
   window.lenteraObserver = new MutationObserver(fix);
   window.lenteraObserver.observe(document.body, {childList: true, subtree: true,
-                                                 characterData: true});
+                                                 characterData: true, attributes: true,
+                                                 attributeFilter: ['aria-label', 'title',
+                                                                   'placeholder']});
 }
 window.lenteraFix();
 """
