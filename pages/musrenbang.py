@@ -10,7 +10,7 @@ from lentera.core.i18n import t
 from lentera.figures import maps
 from lentera.figures import musrenbang as figures
 from lentera.warehouse import geo, musrenbang
-from lentera.web import chart, cite, ui, url
+from lentera.web import chart, cite, legend, ui, url
 from lentera.web.text import literal
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
@@ -177,8 +177,8 @@ else:
                  "tahun_rkpd", "dup_teks", "duplikat", "lat", "lng")
         deck = maps.points_deck(pts, tip, **shapes)
         caption = t("musrenbang.map_points_caption")
-        legend = " · ".join(f"{status_label[s]}" for s in maps.STATUS_RGB)
-        caption += "  \n" + t("musrenbang.legend") + legend
+        keys = [(status_label[s], rgb) for s, rgb in maps.STATUS_RGB.items()]
+        key_ring = t("musrenbang.legend_duplikat")
     else:
         agg = musrenbang.per_desa(located).with_columns(
             pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
@@ -188,6 +188,10 @@ else:
                f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
         deck = maps.choropleth_deck(agg, tip, **shapes)
         caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
+        keys = [(fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}", rgb)
+                for lo, hi, rgb in maps.choropleth_legend(agg)]
+        key_ring = None
+    legend.show(t("musrenbang.legend_title"), keys, ring=key_ring)
     chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
     st.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",

@@ -11,6 +11,7 @@ from lentera.figures import pengaduan as fig_p
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
 from lentera.web import chart, cite, legend, ui, url
+from lentera.web import ikm as ikm_section
 from lentera.web.text import literal
 
 ui.page_header(t("pages.pengaduan"), t("pages.pengaduan_intro"))
@@ -222,6 +223,9 @@ for a in digest["answers"]:
     with st.container(border=True):
         st.caption(f"{literal(a['ticket'])} · {literal(a['kategori'])}")
         st.text(a["jawaban"])  # an official's public answer, shown as text
+
+# -- citizen satisfaction (IKM, Permenpan RB 14/2017) from the ratings in the store ----------------
+ikm_section.section("office")
 
 # ---- cite this view ------------------------------------------------------------------------------
 cite.cite_box(t("pages.pengaduan"))

@@ -49,8 +49,69 @@ def _round_coords(coords, ndigits: int = 5):
     return [_round_coords(c, ndigits) for c in coords]
 
 
+# Douglas–Peucker tolerance in degrees (≈ 45 m, about a pixel at zoom 12): invisible on a
+# regency map, and it halves the boundary vertices a phone downloads and draws on every view.
+SIMPLIFY_DEG = 0.0004
+
+
+def _dp(points: list, tol: float) -> list:
+    """Douglas–Peucker simplification of one line (iterative, so long rings cannot overflow)."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (x1, y1), (x2, y2) = points[a][:2], points[b][:2]
+        dx, dy = x2 - x1, y2 - y1
+        norm = math.hypot(dx, dy)
+        far, far_d = -1, tol
+        for i in range(a + 1, b):
+            px, py = points[i][:2]
+            d = (abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm if norm
+                 else math.hypot(px - x1, py - y1))
+            if d > far_d:
+                far, far_d = i, d
+        if far >= 0:
+            keep[far] = True
+            stack += [(a, far), (far, b)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _ring(ring: list, tol: float) -> list:
+    out = _dp(ring, tol)
+    return out if len(out) >= 4 else ring  # a ring keeps at least a triangle
+
+
+def simplify(geometry: dict, tol: float = SIMPLIFY_DEG) -> dict:
+    """A (Multi)Polygon simplified ring by ring; other geometry types are returned as they are."""
+    kind, coords = geometry["type"], geometry["coordinates"]
+    if kind == "Polygon":
+        coords = [_ring(r, tol) for r in coords]
+    elif kind == "MultiPolygon":
+        coords = [[_ring(r, tol) for r in poly] for poly in coords]
+    return {"type": kind, "coordinates": coords}
+
+
+_LIGHT: dict[int, tuple[dict, dict]] = {}
+
+
+def _drawn(geometry: dict) -> dict:
+    light = simplify(geometry)
+    return {"type": light["type"], "coordinates": _round_coords(light["coordinates"])}
+
+
 def _light(geometry: dict) -> dict:
-    return {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
+    """The geometry as drawn: simplified and rounded, computed once per boundary object."""
+    hit = _LIGHT.get(id(geometry))
+    if hit is not None and hit[0] is geometry:
+        return hit[1]
+    light = _drawn(geometry)
+    if len(_LIGHT) > 4096:
+        _LIGHT.clear()
+    _LIGHT[id(geometry)] = (geometry, light)  # the original is kept, so its id stays its own
+    return light
 
 
 def feature_collection(items: list[tuple[dict, dict]]) -> dict:
@@ -104,6 +165,33 @@ def points_deck(points: pl.DataFrame, tooltip: str, *, desa: Sequence[Any],
                     tooltip={"text": tooltip})
 
 
+def class_breaks(per_desa: pl.DataFrame) -> list:
+    """Upper bounds of the first four of five quantile classes of `jumlah` (> 0)."""
+    counts = per_desa.filter(pl.col("jumlah") > 0)["jumlah"]
+    return [counts.quantile(q, "nearest") for q in (0.2, 0.4, 0.6, 0.8)] if len(counts) else []
+
+
+def choropleth_legend(per_desa: pl.DataFrame) -> list[tuple[int, int, list[int]]]:
+    """(from, to, colour) of each class the choropleth draws, empty classes left out."""
+    counts = per_desa.filter(pl.col("jumlah") > 0)["jumlah"]
+    if not len(counts):
+        return []
+    bounds = [int(counts.min()) - 1, *[int(q) for q in class_breaks(per_desa)], int(counts.max())]
+    out = []
+    for i, colour in enumerate(RAMP):
+        lo, hi = bounds[i] + 1, bounds[i + 1]
+        if hi >= lo and (not out or lo > out[-1][1]):
+            out.append((lo, hi, colour))
+    return out
+
+
+def shade_legend(values: list[float | None], steps: int = 4) -> list[tuple[float, list[int]]]:
+    """(value, colour) at even steps from 0 to the maximum, the colours `_shade` gives them."""
+    top = max([v for v in values if v is not None] or [0])
+    marks = [top * i / steps for i in range(steps + 1)] if top else [0.0]
+    return list(zip(marks, _shade([*marks[:-1], marks[-1]] if top else [0.0]), strict=True))
+
+
 def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any],
                     kecamatan: Sequence[Any]) -> pdk.Deck:
     """Desa coloured by `jumlah` (five quantile classes); joined to the desa boundaries by code.
@@ -112,7 +200,7 @@ def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any]
     """
     counts = per_desa.filter(pl.col("jumlah") > 0)
     if counts.height:
-        qs = [counts["jumlah"].quantile(q, "nearest") for q in (0.2, 0.4, 0.6, 0.8)]
+        qs = class_breaks(counts)
         counts = counts.with_columns(
             pl.sum_horizontal([(pl.col("jumlah") > q).cast(pl.Int8) for q in qs]).alias("kelas"))
     props = {r["kode_desa"]: r for r in counts.to_dicts()}
@@ -128,8 +216,10 @@ def choropleth_deck(per_desa: pl.DataFrame, tooltip: str, *, desa: Sequence[Any]
                      stroked=True, filled=True, get_fill_color="properties.warna",
                      get_line_color=LINE_RGB, line_width_min_pixels=0.5, pickable=True,
                      auto_highlight=True)
-    layers = [boundary_layer(desa, "desa"), fill,
-              boundary_layer(kecamatan, "kecamatan", width_px=2.0)]
+    # the filled layer draws the outlines of desa with proposals; the others are outlined below
+    rest = [s for s in desa if s.kode not in props]
+    layers = ([boundary_layer(rest, "desa")] if rest else []) + [
+        fill, boundary_layer(kecamatan, "kecamatan", width_px=2.0)]
     return Deck(layers=layers, initial_view_state=view_state(), map_style=None,
                     tooltip={"text": tooltip})
 
@@ -155,7 +245,7 @@ def peta_kecamatan(frame: pl.DataFrame, tooltip: str) -> pdk.Deck:
     """
     colours = _shade(frame["per_1000"].to_list())
     items = [
-        (json.loads(r["geojson"]),
+        (_drawn(json.loads(r["geojson"])),
          {"nama": r["nama_kecamatan"], "jumlah": r["jumlah"],
           "per_1000": None if r["per_1000"] is None else round(r["per_1000"], 2), "warna": c})
         for r, c in zip(frame.iter_rows(named=True), colours, strict=True) if r["geojson"]
