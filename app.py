@@ -4,7 +4,7 @@ import streamlit as st
 
 from lentera.core import config, privacy
 from lentera.core.i18n import t
-from lentera.web import session, ui
+from lentera.web import kiosk, session, ui
 
 st.set_page_config(
     page_title=t("common.app_title", region=config.region().nama),
@@ -66,5 +66,9 @@ pages = {
     ],
 }
 
+# A kiosk (shared touch screen) offers four pages in a bar at the top, no sidebar.
+if kiosk.active():
+    pages = [p for group in pages.values() for p in group if (p.url_path or "beranda") in kiosk.PAGES]
+
 # A warehouse that fails in the middle of a dashboard becomes its "unavailable" notice.
-ui.run_page(st.navigation(pages, expanded=True))
+ui.run_page(st.navigation(pages, expanded=True, position="top" if kiosk.active() else "sidebar"))

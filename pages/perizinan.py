@@ -5,9 +5,12 @@ import streamlit as st
 
 from lentera.core import config, fmt
 from lentera.core.i18n import t
+from lentera.figures import layanan as lembar
 from lentera.figures import perizinan as figures
+from lentera.warehouse import layanan as layanan_ref
 from lentera.warehouse import perizinan
 from lentera.web import chart, cite, ui, url
+from lentera.web import ikm as ikm_section
 
 ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
 ui.require_warehouse()
@@ -50,30 +53,38 @@ def base(kohort: str) -> chart.Base:
 def angka(value, digits: int = 0) -> str:
     return fmt.number(value, digits) if value is not None else "–"
 
-# -- the citizen's question first ---------------------------------------------------------------
+# -- the citizen's question first: in words, for the most requested service unless one is chosen
 with st.container(border=True):
     st.subheader(t("perizinan.tanya_title"))
     services = per_layanan["kelompok"].to_list()
-    tanya = url.choice("perizinan", "tanya", services, default=layanan or services[0],
+    tanya = url.choice("perizinan", "tanya", services,
+                       default=layanan or perizinan.paling_diminta(per_layanan),
                        label=t("perizinan.tanya_pilih"), omit_default=False)
     est = perizinan.perkiraan(per_layanan, tanya)
     if est is not None:
-        target = angka(est["target"])
+        target = lembar.target_kata(est["target"])
         if not est["cukup"]:
             st.markdown(t("perizinan.tanya_sedikit", layanan=tanya, n=est["terbit"],
-                          target=target if est["target"] is not None
-                          else t("perizinan.tanpa_standar")))
+                          target=target))
         else:
-            kunci = "perizinan.tanya_tanpa_target" if est["target"] is None else "perizinan.tanya_jawab"
-            st.markdown(t(kunci, layanan=tanya, median=angka(est["median"]),
-                          p90=angka(est["p90"]), target=target,
-                          median_kotor=angka(est["median_kotor"])))
+            kunci = ("perizinan.tanya_kata_tanpa_target" if est["target"] is None
+                     else "perizinan.tanya_kata")
+            st.markdown(t(kunci, layanan=tanya, target=target,
+                          kata=lembar.waktu_kata(est["median"], est["p90"])))
+            st.caption(t("perizinan.tanya_angka", median=angka(est["median"], 1),
+                         p90=angka(est["p90"], 1), median_kotor=angka(est["median_kotor"], 1),
+                         n=fmt.number(est["terbit"])))
         if est["tidak_terbit"]:
             st.markdown(t("perizinan.tanya_tidak_terbit", n=fmt.number(est["tidak_terbit"]),
                           median=angka(est["median_tidak_terbit"])))
-        dasar = per_layanan.filter(pl.col("kelompok") == tanya)["dasar"][0]
+        dasar, tanda = layanan_ref.dasar(tanya)
         st.caption(" ".join(x for x in (
-            t("perizinan.tanya_dasar", dasar=dasar) if dasar else None, base("terbit").text) if x))
+            t("perizinan.tanya_dasar_tanda", dasar=dasar, tanda=t(f"layanan.sumber_{tanda}"))
+            if dasar else None, base("terbit").text) if x))
+        kode = layanan_ref.kode_of(tanya)
+        if kode:
+            st.page_link("pages/layanan.py", label=t("perizinan.tanya_ke_layanan"),
+                         icon=":material/menu_book:", query_params={"layanan": kode})
 
 # -- headline figures ---------------------------------------------------------------------------
 m1, m2 = st.columns(2)
@@ -177,6 +188,9 @@ if nib.is_empty():
 else:
     chart.chart(figures.nib(nib), nib, name="perizinan-nib", key="perizinan_chart_nib",
                 base=base("nib"))
+
+# -- citizen satisfaction (IKM, Permenpan RB 14/2017) from the ratings in the store ----------------
+ikm_section.section("service")
 
 # ---- cite this view ------------------------------------------------------------------------------
 cite.cite_box(t("pages.perizinan"))

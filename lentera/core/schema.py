@@ -74,7 +74,7 @@ STATUS_PENGADUAN = ("diterima", "diverifikasi", "didisposisi", "ditindaklanjuti"
 STATUS_PERIZINAN = ("diproses", "selesai", "ditolak", "dikembalikan", "dicabut")
 STATUS_USULAN = ("diusulkan", "diverifikasi_kecamatan", "diterima_opd", "masuk_rkpd",
                  "ditolak", "dikembalikan")
-KANAL = ("web", "sms", "aplikasi", "media_sosial", "langsung", "telepon", "whatsapp")
+KANAL = ("web", "sms", "aplikasi", "media_sosial", "langsung", "telepon", "whatsapp", "kiosk")
 KLASIFIKASI = ("pengaduan", "aspirasi", "permintaan_informasi")
 SUMBER_USULAN = ("musrenbang", "pokir", "warga")
 TAHAP_USULAN = ("desa", "kecamatan", "kabupaten")

@@ -17,7 +17,16 @@ import polars as pl
 from lentera.core import config
 from lentera.core.i18n import LANGS
 from lentera.services import warga
-from lentera.warehouse import anggaran, catalog, db, measures, musrenbang, pengaduan, perizinan
+from lentera.warehouse import (
+    anggaran,
+    catalog,
+    db,
+    layanan,
+    measures,
+    musrenbang,
+    pengaduan,
+    perizinan,
+)
 from lentera.warehouse.rows import jsonable
 
 API = "/api/v1"
@@ -243,6 +252,16 @@ def _musrenbang_uang(args: dict) -> dict:
     return _flow(filters, _data_as_of(), total, total["realisasi"])
 
 
+def _layanan(args: dict) -> dict:
+    tahun = _year(args.get("tahun", layanan.tahun_data()), "tahun")
+    lang = args.get("lang") or "id"
+    filters = {"tahun": tahun, "q": args.get("q") or None,
+               "peristiwa": args.get("peristiwa") or None, "lang": lang}
+    kode = layanan.cari(filters["q"], filters["peristiwa"])["kode"]
+    rows = layanan.unduhan(tahun=tahun, lang=lang).filter(pl.col("kode").is_in(kode.implode()))
+    return _flow(filters, layanan.as_of(), None, rows.height, rows)
+
+
 def _data_as_of() -> dt.date:
     return db.as_of("SELECT CAST(NULL AS DATE)")
 
@@ -280,6 +299,15 @@ FIGURES: dict[str, Figure] = {f.name: f for f in (
                                               "'semua' = every year)"),
             Param("layanan"), Param("kantor"), Param("kecamatan", description="kode_kecamatan")),
            _perizinan_ringkasan),
+    Figure("layanan", "layanan", "Katalog layanan: persyaratan, biaya, standar dan waktu nyata",
+           "Service catalogue: requirements, cost, standard and actual time",
+           ("sla_perizinan", "hasil_perizinan"),
+           (Param("tahun", "int", description="year applied for the actual times (default: the "
+                                              "as-of date's)"),
+            Param("q", description="search words (name, keywords, office)"),
+            Param("peristiwa", "choice", layanan.PERISTIWA, "life event"),
+            Param("lang", "choice", LANGS, "language of the texts (default id)")),
+           _layanan),
     Figure("alur_usulan", "musrenbang", "Alur usulan musrenbang", "Proposal funnel",
            ("tahap_usulan",), _MUSRENBANG, _musrenbang_alur),
     Figure("uang_usulan", "musrenbang", "Uang usulan yang didanai", "Money of funded proposals",

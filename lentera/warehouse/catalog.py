@@ -206,9 +206,12 @@ STANDAR_COLUMNS = (
     _text("catatan", "Catatan", "Note"),
     _text("dasar", "Dasar hukum standar waktu", "Legal basis of the time standard",
           "PP 16/2021"),
-    _text("kepastian", "Seberapa pasti standar ini (seen = terlihat di dokumen resmi, assumed = "
-          "asumsi yang dapat diatur)", "How certain the standard is (seen = in an official "
-          "document, assumed = a configurable assumption)", "seen"),
+    _text("kepastian", "Sumber standar ini: regulasi = peraturan yang disebut di 'dasar', "
+          "standar_daerah = standar pelayanan yang diterbitkan daerah ini, asumsi_contoh = "
+          "asumsi atau contoh dari daerah lain (dapat diatur)", "Source of the standard: "
+          "regulasi = the regulation named in 'dasar', standar_daerah = this region's published "
+          "service standard, asumsi_contoh = an assumption or another region's example "
+          "(configurable)", "regulasi"),
 )
 
 KALENDER_COLUMNS = (

@@ -27,6 +27,7 @@ METHODS: list[tuple[str, str]] = [
     ("perizinan.method_penduduk_title", "perizinan.method_penduduk_body"),
     ("perizinan.method_nib_title", "perizinan.method_nib_body"),
     ("perizinan.method_dasar_title", "perizinan.method_dasar_body"),
+    ("perizinan.method_kata_title", "perizinan.method_kata_body"),
 ]
 
 
@@ -88,6 +89,13 @@ def perkiraan(frame: pl.DataFrame, layanan: str) -> dict | None:
             "tidak_terbit": r["tidak_terbit"],
             "median_tidak_terbit": r["median_hari_kerja_tidak_terbit"],
             "cukup": r["terbit"] >= config.MIN_CASES_FOR_RANKING}
+
+
+def paling_diminta(frame: pl.DataFrame) -> str | None:
+    """The service with the most applications in a `per_kelompok("layanan")` frame (ties: name)."""
+    if frame.is_empty():
+        return None
+    return frame.sort(["jumlah", "kelompok"], descending=[True, False])["kelompok"][0]
 
 
 def bench_queries() -> list[tuple[str, Callable[[], object]]]:

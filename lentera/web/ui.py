@@ -29,7 +29,7 @@ from lentera.core.errors import LenteraError, WarehouseUnavailableError
 from lentera.core.i18n import DEFAULT_LANG, LANGS, set_lang, t
 from lentera.store import engine
 from lentera.warehouse import db, prepared
-from lentera.web import cite, pagelang, url
+from lentera.web import cite, kiosk, pagelang, url
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ def setup() -> str:
     if "_lang" not in st.session_state:
         st.session_state["_lang"] = qp_get("lang", DEFAULT_LANG, allowed=LANGS)
     st.session_state["lang"] = st.session_state["_lang"]
-    with st.sidebar:
+    # a kiosk has no sidebar: its language switch sits at the top of the page
+    with st.container() if kiosk.active() else st.sidebar:
         lang = st.radio("Bahasa · Language", LANGS, format_func=LANG_LABELS.get, key="lang",
                         horizontal=True, on_change=_keep_lang)
     lang = set_lang(lang)
@@ -61,6 +62,8 @@ def setup() -> str:
     with st.sidebar:
         st.html(pagelang.script(lang, forms.UPLOAD_MAX_MB), unsafe_allow_javascript=True)
     st.html(f"<style>{pagelang.CSS}</style>")
+    if kiosk.active():
+        kiosk.setup()
     with st.sidebar:
         st.caption(t("common.sidebar_about", region=config.region().nama))
     sweep_leftovers()
