@@ -1,26 +1,84 @@
-"""Lapor: a citizen files a complaint, with photos, anonymously by default, and gets a ticket."""
+"""Lapor: a citizen places a complaint (map, point or photo's location), sees open complaints like
+it nearby and supports one, or sends theirs with photos, anonymously by default, for a ticket."""
 
 import streamlit as st
 
 from lentera.core import fmt, forms
 from lentera.core.i18n import t
-from lentera.services import sla, warga
-from lentera.web import components, session, ui
+from lentera.services import lokasi, sla, warga
+from lentera.web import components, kiosk, session, ui
 
-form = components.CitizenForm("lapor")
+SIMILAR = "lapor_similar"
+SUPPORTED = "lapor_supported"
+
+
+def _data() -> dict:
+    data = warga.form_data(st.session_state, "lapor", warga.PENGADUAN_FIELDS)
+    if kiosk.active():  # filed at a shared screen: channel kiosk, its desa unless one was chosen
+        data = warga.kiosk_data(data, kiosk.desa())
+    return data
+
+
+def _contact() -> dict | None:
+    state = st.session_state
+    return warga.contact_of(state.get("lapor_kontak"), state.get("lapor_setuju", False))
+
+
+def _now_errors() -> dict:
+    data, place_errors = lokasi.placed(_data())
+    files = form.files("lapor_foto")
+    return {**forms.validate_pengaduan(data, len(files), _contact()), **place_errors}
+
+
+form = components.CitizenForm("lapor", _now_errors)
 
 
 def _send() -> None:
     # A callback runs before the page is drawn, so the messages appear beside their fields.
+    form.send(lokasi.submit_pengaduan, _data(), form.files("lapor_foto"), _contact(),
+              session.session_id(), session.client_address())
+    st.session_state.pop(SIMILAR, None)
+
+
+def _check() -> None:
+    # Before sending: open complaints of the same category here are offered to support first.
     state = st.session_state
-    files = [(f.name, f.getvalue()) for f in (state.get("lapor_foto") or [])]
-    contact = warga.contact_of(state.get("lapor_kontak"), state.get("lapor_setuju", False))
-    form.send(warga.submit_pengaduan, warga.form_data(state, form.page, warga.PENGADUAN_FIELDS),
-              files, contact, session.session_id(), session.client_address())
+    errors = _now_errors()
+    state[form.errors_key], state[form.retry_key] = errors, 0
+    if errors:
+        state.pop(SIMILAR, None)
+        return
+    data, _ = lokasi.placed(_data())
+    point = lokasi.point_of(data)
+    similar = lokasi.similar_pengaduan(data["kategori"], data["judul"], data["kode_desa"],
+                                       *(point or (None, None)))
+    if similar.is_empty():
+        _send()
+    else:
+        state[SIMILAR] = similar.to_dicts()
+
+
+def _support(ticket: str) -> None:
+    done = form.stored(lokasi.support_pengaduan, ticket, session.session_id(),
+                       session.client_address())
+    if done is None:
+        return
+    count, wait = done
+    st.session_state[form.retry_key] = wait
+    if count is not None:
+        st.session_state[SUPPORTED] = (ticket, count)
 
 
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lapor"), t("pages.lapor_intro"))
+
+if st.session_state.get(SUPPORTED):
+    supported, count = st.session_state[SUPPORTED]
+    st.success(t("lapor.supported", ticket=supported, n=count), icon=":material/thumb_up:")
+    st.page_link("pages/lacak.py", label=t("lapor.track_link"), icon=":material/search:",
+                 query_params={"tiket": supported})
+    form.start_again_button(t("lapor.new"))
+    st.stop()
 
 ticket = st.session_state.get(form.ticket_key)
 if ticket:
@@ -38,6 +96,9 @@ if ticket:
     st.stop()
 
 form.begin(t("lapor.steps"))
+form.location_fields(t("lapor.lokasi_hint"))
+st.subheader(t("lapor.photo_heading"), anchor=False)
+form.photo_uploader(t("forms.label_foto"), key="lapor_foto")
 
 with st.form("lapor_form", enter_to_submit=False):
     form.errors_notice(t("lapor.check_fields"))
@@ -54,10 +115,6 @@ with st.form("lapor_form", enter_to_submit=False):
     st.caption(t("lapor.isi_hint", **forms.PARAMS))
     form.field_error("isi")
 
-    form.desa_and_location(t("lapor.lokasi_hint"))
-
-    form.photo_uploader(t("forms.label_foto"), key="lapor_foto")
-
     st.subheader(t("lapor.privacy_heading"), anchor=False)
     st.checkbox(t("forms.label_anonim"), value=True, key="lapor_anonim",
                 help=t("lapor.anonim_help"))
@@ -70,5 +127,25 @@ with st.form("lapor_form", enter_to_submit=False):
     form.honeypot()
     form.rate_limited()
     form.field_error("store")
-    st.form_submit_button(t("lapor.submit"), key="lapor_submit", type="primary", on_click=_send,
+    st.form_submit_button(t("lapor.submit"), key="lapor_submit", type="primary", on_click=_check,
                           icon=":material/send:", width="stretch")
+
+similar = st.session_state.get(SIMILAR)
+if similar:
+    st.subheader(t("lapor.similar_heading"), anchor=False)
+    st.caption(t("lapor.similar_intro"))
+    for i, item in enumerate(similar):
+        with st.container(border=True):
+            # Complaints are citizens' words: plain text, never markup.
+            st.text(item["judul"] or "–")
+            st.caption(t("lapor.similar_item", ticket=item["ticket"],
+                         desa=item["nama_desa"] or "–", n=item["support_count"] or 0,
+                         status=t(f"lacak.status_{item['status']}")))
+            if item["jarak_m"] is not None:
+                # rounded to 50 m: another report's exact point is never shown
+                st.caption(t("lapor.similar_near", jarak=fmt.number(
+                    max(50, round(item["jarak_m"] / 50) * 50))))
+            st.button(t("lapor.support"), key=f"lapor_support_{i}", on_click=_support,
+                      args=(item["ticket"],), icon=":material/thumb_up:")
+    st.button(t("lapor.send_anyway"), key="lapor_send", on_click=_send, type="primary",
+              icon=":material/send:")

@@ -6,26 +6,34 @@ import streamlit as st
 
 from lentera.core import fmt, forms
 from lentera.core.i18n import t
-from lentera.services import warga
+from lentera.services import lokasi, warga
 from lentera.web import components, session, ui
 
-form = components.CitizenForm("usulkan")
 SIMILAR = "usulkan_similar"
 SUPPORTED = "usulkan_supported"
 
 
 def _data() -> dict:
-    return warga.form_data(st.session_state, form.page, warga.USULAN_FIELDS)
+    return warga.form_data(st.session_state, "usulkan", warga.USULAN_FIELDS)
+
+
+def _now_errors() -> dict:
+    data, place_errors = lokasi.placed(_data())
+    return {**forms.validate_usulan(data, len(form.files("usulkan_foto"))), **place_errors}
+
+
+form = components.CitizenForm("usulkan", _now_errors)
 
 
 def _check() -> None:
     # Step 1 (a callback, so messages sit beside their fields): validate, then look around.
-    state, data = st.session_state, _data()
-    errors = forms.validate_usulan(data)
+    state = st.session_state
+    errors = _now_errors()
     state[form.errors_key], state[form.retry_key] = errors, 0
     state.pop(SIMILAR, None)
     if errors:
         return
+    data, _ = lokasi.placed(_data())
     similar = warga.similar_proposals(data["usulan"], data["kode_desa"],
                                       forms.number_or_none(data.get("lat")),
                                       forms.number_or_none(data.get("lng")))
@@ -33,7 +41,8 @@ def _check() -> None:
 
 
 def _send() -> None:
-    form.send(warga.submit_usulan, _data(), session.session_id(), session.client_address())
+    form.send(lokasi.submit_usulan, _data(), session.session_id(), session.client_address(),
+              form.files("usulkan_foto"))
 
 
 def _support(ticket: str) -> None:
@@ -68,6 +77,9 @@ if ticket:
     st.stop()
 
 form.begin(t("usulkan.steps"))
+form.location_fields(t("usulkan.lokasi_hint", radius=fmt.number(warga.RADIUS_DESA_M)))
+st.subheader(t("lapor.photo_heading"), anchor=False)
+form.photo_uploader(t("forms.label_foto"), key="usulkan_foto")
 
 with st.form("usulkan_form", enter_to_submit=False):
     form.errors_notice(t("usulkan.check_fields"))
@@ -79,8 +91,6 @@ with st.form("usulkan_form", enter_to_submit=False):
                  max_chars=forms.PERMASALAHAN_MAX, height=100)
     st.caption(t("usulkan.permasalahan_hint", **forms.PARAMS))
     form.field_error("permasalahan")
-
-    form.desa_and_location(t("usulkan.lokasi_hint", radius=fmt.number(warga.RADIUS_DESA_M)))
 
     left, right = st.columns(2)
     with left:
@@ -129,10 +139,11 @@ if similar is not None:
                 st.caption(t("usulkan.similar_supporters", n=item["support_count"] or 0))
                 st.button(t("usulkan.support"), key=f"usulkan_support_{i}", on_click=_support,
                           args=(item["id_usulan"],), icon=":material/thumb_up:")
-            elif item["status"] in ("ditolak", "dikembalikan"):
-                st.caption(t("usulkan.similar_closed", tahun=item["tahun_rkpd"] or "–"))
             else:
-                st.caption(t("usulkan.similar_recorded", tahun=item["tahun_rkpd"] or "–"))
+                note = lokasi.proposal_note(item["status"], item["tahun_rkpd"],
+                                            dt.date.today().year)
+                st.caption(t(f"usulkan.similar_{note}", tahun=item["tahun_rkpd"] or "–",
+                             status=t(f"usulkan.status_{item['status']}")))
     if similar:
         st.caption(t("usulkan.send_anyway_help"))
     form.field_error("store")

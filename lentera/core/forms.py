@@ -162,7 +162,7 @@ def number_or_none(value) -> float | None:
 # Words (and their short forms) that multiply a typed amount: "150 juta", "1,5 M", "2,5 miliar".
 _MULTIPLIERS = {"ribu": 3, "rb": 3, "k": 3, "juta": 6, "jt": 6, "jta": 6, "miliar": 9,
                 "milyar": 9, "m": 9, "b": 9, "triliun": 12, "t": 12}
-_AMOUNT = re.compile(r"(?P<num>[0-9][0-9.,]*)(?P<word>[a-z]*)")
+_AMOUNT = re.compile(r"(?P<sign>-?)(?P<num>[0-9][0-9.,]*)(?P<word>[a-z]*)")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+")
 
 
@@ -212,7 +212,8 @@ def rupiah_or_none(value) -> Decimal | None:
         return None
     if x is None:
         return None
-    x = x.scaleb(_MULTIPLIERS.get(word, 0))
+    # a minus sign is read (and then refused as out of range, which says more than "unreadable")
+    x = x.scaleb(_MULTIPLIERS.get(word, 0)) * (-1 if m["sign"] else 1)
     # rupiah are counted to the sen at most
     return x.quantize(Decimal("0.01")) if x == x.quantize(Decimal("0.01")) else None
 

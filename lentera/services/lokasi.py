@@ -21,6 +21,7 @@ SIMILAR_LIMIT = 5
 METHODS: list[tuple[str, str]] = [
     ("lapor.method_place_title", "lapor.method_place_body"),
     ("lapor.method_similar_title", "lapor.method_similar_body"),
+    ("usulkan.method_similar_status_title", "usulkan.method_similar_status_body"),
 ]
 
 
@@ -137,3 +138,16 @@ def support_pengaduan(ticket: str, session: str | None,
     except Exception:
         ratelimit.release_support(canonical, session, address)
         raise
+
+
+def proposal_note(status: str | None, tahun_rkpd: int | None, this_year: int) -> str:
+    """What a similar proposal's status tells the citizen: `recorded` (in the plan: no need to
+    propose again), `pending` (this year's or later, still discussed), `stalled` (a past year's
+    that stopped before the plan) or `closed` (rejected or returned)."""
+    if status in ("ditolak", "dikembalikan"):
+        return "closed"
+    if status in ("diterima_opd", "masuk_rkpd"):
+        return "recorded"
+    if tahun_rkpd is None or tahun_rkpd >= this_year:
+        return "pending"
+    return "stalled"

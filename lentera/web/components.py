@@ -17,8 +17,10 @@ import streamlit as st
 
 from lentera.core import config, fmt, forms
 from lentera.core.i18n import t
-from lentera.services import petugas, warga
-from lentera.store import auth, engine
+from lentera.figures import maps
+from lentera.services import lokasi, petugas, warga
+from lentera.store import auth, engine, photos
+from lentera.warehouse import geo
 from lentera.web import ui, url
 from lentera.web.text import literal
 
@@ -111,20 +113,68 @@ def timeline(info: dict, *, reasons: bool = False) -> None:
 # ---------------------------------------------------------------- citizens' forms
 
 
-class CitizenForm:
-    """The state keys and shared pieces of one citizen form (`lapor` or `usulkan`)."""
+# The field a message key belongs to, named in its message (the form's own label keys).
+FIELD_LABELS = {
+    "kategori": "forms.label_kategori", "judul": "forms.label_judul", "isi": "forms.label_isi",
+    "kode_kecamatan": "forms.label_kecamatan", "kode_desa": "forms.label_desa",
+    "lat": "forms.label_lokasi", "photos": "forms.label_foto", "contact": "forms.label_kontak",
+    "usulan": "forms.label_usulan", "permasalahan": "forms.label_permasalahan",
+    "volume": "forms.label_volume", "satuan": "forms.label_satuan",
+    "perkiraan_biaya": "forms.label_perkiraan_biaya", "bidang_urusan": "forms.label_bidang_urusan",
+}
+# Off-screen, unfocusable and hidden from screen readers; robots that fill every input still find it.
+_HONEYPOT_CSS = ("<style>.st-key-{key}{{position:absolute!important;left:-10000px!important;"
+                 "top:auto!important;width:1px!important;height:1px!important;"
+                 "overflow:hidden!important}}</style>")
+_HONEYPOT_JS = """<script>
+(() => {
+  const hide = () => document.querySelectorAll('.st-key-%s').forEach(box => {
+    if (box.getAttribute('aria-hidden') !== 'true') box.setAttribute('aria-hidden', 'true');
+    box.querySelectorAll('input').forEach(i => {
+      if (i.getAttribute('tabindex') !== '-1') i.setAttribute('tabindex', '-1');
+      if (i.getAttribute('autocomplete') !== 'off') i.setAttribute('autocomplete', 'off');
+    });
+  });
+  hide();
+  new MutationObserver(hide).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
 
-    def __init__(self, page: str) -> None:
+
+class CitizenForm:
+    """The state keys and shared pieces of one citizen form (`lapor` or `usulkan`).
+
+    `current_errors()` gives the errors of what the fields hold now (the page's validator), so a
+    message from the last attempt disappears as soon as its field is fixed.
+    """
+
+    def __init__(self, page: str, current_errors: Callable[[], dict] | None = None) -> None:
         self.page = page
         self.errors_key = f"{page}_errors"
         self.retry_key = f"{page}_retry_minutes"
         self.refused_key = f"{page}_refused_file"
         self.ticket_key = f"{page}_ticket"
+        self.map_key = f"{page}_peta"
+        self.gps_key = f"{page}_gps_answer"
+        self._current = current_errors
 
     @property
     def errors(self) -> dict:
-        """The field errors of the last attempt (`{field: message key}`)."""
-        return st.session_state.get(self.errors_key, {})
+        """The field errors of the last attempt still true of the fields (`{field: key}`)."""
+        last = st.session_state.get(self.errors_key, {})
+        if not last or self._current is None or "store" in last:
+            return last
+        now = self._current()
+        kept = {f: now[f] for f in last if f in now}
+        # a photo is refused by content when sent: that holds while the same photos are there
+        if "photos" in last and "photos" not in kept and self._same_photos():
+            kept["photos"] = last["photos"]
+        return kept
+
+    def _same_photos(self) -> bool:
+        names = [f.name for f in (st.session_state.get(f"{self.page}_foto") or [])]
+        refused = st.session_state.get(self.refused_key)
+        return bool(names) and (refused is None or refused in names)
 
     def record(self, result: warga.SubmitResult) -> None:
         """Keep a submit's outcome for the next run: errors, wait, refused file, ticket."""
@@ -163,7 +213,7 @@ class CitizenForm:
             del st.session_state[key]
 
     def field_error(self, field: str) -> None:
-        """The message under a field, when the last attempt refused it."""
+        """The message under a field while the last attempt's refusal still holds."""
         key = self.errors.get(field)
         if key:
             refused = st.session_state.get(self.refused_key) if field == "photos" else None
@@ -176,27 +226,150 @@ class CitizenForm:
                      icon=":material/hourglass_top:")
 
     def begin(self, steps: str) -> None:
-        """The form's opening: the steps and the kecamatan choice."""
-        st.caption(steps)
-        self.kecamatan_select()
+        """The form's opening: the steps (a real list when numbered) and the place."""
+        numbered = [p.strip() for p in steps.split("\n") if p.strip()]
+        if len(numbered) > 1:
+            st.markdown("\n".join(numbered))
+        else:
+            st.caption(steps)
+        self.place()
 
     def errors_notice(self, text: str) -> None:
-        """One line at the top of the form when some fields were refused or the store was not."""
+        """One line at the top of the form naming the refused fields (or the store's message)."""
         if self.errors.get("store"):
             st.error(forms.message(self.errors["store"]), icon=":material/cloud_off:")
         elif self.errors:
             st.error(text, icon=":material/error:")
+            named = [t(FIELD_LABELS[f]) for f in self.errors if f in FIELD_LABELS]
+            if named:
+                st.caption(t("forms.fields_to_fix", fields=", ".join(named)))
 
     def photo_uploader(self, label: str, key: str) -> None:
         """Up to three photos of any type, so a refused one is explained beside it, not dropped.
 
         No `type` filter: the uploader's own refusal is in English and the file would never
         reach us; every file is checked by content (lentera.store.photos) and refused in words.
+        A photo's recorded location is offered as the place (`gps_offer`).
         """
         st.file_uploader(label, accept_multiple_files=True, key=key,
                          max_upload_size=forms.UPLOAD_MAX_MB)
         st.caption(f"{forms.message('forms.photo_note')} {forms.message('forms.upload_limit_note')}")
         self.field_error("photos")
+        self.gps_offer(key)
+
+    def files(self, key: str) -> list[tuple[str, bytes]]:
+        """The uploaded photos as (name, bytes)."""
+        return [(f.name, f.getvalue()) for f in (st.session_state.get(key) or [])]
+
+    # ---- the place: kecamatan, desa, map, point, photo's location
+
+    def _set_desa(self, kode_desa: str) -> None:
+        info = forms.desa_info(kode_desa)
+        if info:
+            st.session_state[f"{self.page}_kode_kecamatan"] = info["kode_kecamatan"]
+            st.session_state[f"{self.page}_kode_desa"] = info["kode_desa"]
+
+    def _point(self) -> tuple[float, float] | None:
+        return lokasi.point_of({"lat": st.session_state.get(f"{self.page}_lat"),
+                                "lng": st.session_state.get(f"{self.page}_lng")})
+
+    def _tapped(self) -> None:
+        # Callback: the desa tapped on the map becomes the chosen one (and its kecamatan).
+        event = st.session_state.get(self.map_key) or {}
+        objects = (event.get("selection") or {}).get("objects") or {}
+        picked = objects.get("pilih-desa") or []
+        if not picked:
+            return
+        obj = picked[0]
+        kode = (obj.get("properties") or obj).get("kode")
+        if not kode:
+            return
+        self._set_desa(kode)
+        point = self._point()
+        at = lokasi.desa_of_point(*point) if point is not None else None
+        if at is not None and at["kode_desa"] != kode:  # a point elsewhere: the tap wins
+            st.session_state[f"{self.page}_lat"] = st.session_state[f"{self.page}_lng"] = ""
+
+    def place(self) -> None:
+        """Kecamatan, desa, the tap-able map and the optional point, with their messages."""
+        st.subheader(t("lapor.place_heading"), anchor=False)
+        self.kecamatan_select()
+        kec = st.session_state.get(f"{self.page}_kode_kecamatan")
+        desa = warga.desa_labels(kec)
+        st.selectbox(f"{t('forms.label_desa')} *", list(desa), index=None, format_func=desa.get,
+                     key=f"{self.page}_kode_desa", placeholder=t("lapor.placeholder_choose"))
+        self.field_error("kode_desa")
+        self.point_note()
+        st.caption(t("lapor.map_hint"))
+        chosen = st.session_state.get(f"{self.page}_kode_desa")
+        deck = maps.pilih_desa_deck(geo.shapes("desa"), t("lapor.map_tooltip", nama="{nama}"),
+                                    chosen=chosen, kode_prefix=kec)
+        st.pydeck_chart(deck, on_select=self._tapped, selection_mode="single-object",
+                        key=self.map_key, height=320, alt=t("lapor.map_alt"))
+
+    def point_note(self) -> None:
+        """Which desa the point lies in, beside the desa field; flagged when it is not the chosen."""
+        point = self._point()
+        if point is None:
+            return
+        desa = lokasi.desa_of_point(*point)
+        if desa is None:
+            st.caption(t("forms.point_outside_desa"))
+            return
+        note = t("forms.point_in_desa", desa=desa["nama_desa"], kecamatan=desa["nama_kecamatan"])
+        chosen = st.session_state.get(f"{self.page}_kode_desa")
+        if chosen and chosen != desa["kode_desa"]:
+            st.warning(f"{note} {t('forms.err_desa_point')}", icon=":material/wrong_location:")
+        else:
+            st.caption(note)
+
+    def location_fields(self, lokasi_hint: str) -> None:
+        """The optional point, typed (also filled by the photo's location)."""
+        with st.expander(t("forms.label_lokasi"), expanded=bool(self.errors.get("lat"))
+                         or self._point() is not None):
+            st.caption(lokasi_hint)
+            left, right = st.columns(2)
+            left.text_input(t("lapor.lat"), key=f"{self.page}_lat")
+            right.text_input(t("lapor.lng"), key=f"{self.page}_lng")
+        self.field_error("lat")
+
+    def _use_gps(self, lat: float, lng: float, kode_desa: str, sig: str) -> None:
+        st.session_state[f"{self.page}_lat"] = f"{lat:.6f}"
+        st.session_state[f"{self.page}_lng"] = f"{lng:.6f}"
+        self._set_desa(kode_desa)
+        st.session_state[self.gps_key] = (sig, "used")
+
+    def _skip_gps(self, sig: str) -> None:
+        st.session_state[self.gps_key] = (sig, "skipped")
+
+    def gps_offer(self, key: str) -> None:
+        """"Use the photo's location?" when an uploaded photo records one (asked once per photo)."""
+        uploads = st.session_state.get(key) or []
+        for f in uploads:
+            sig = f"{f.name}:{f.size}"
+            answer = st.session_state.get(self.gps_key)
+            point = photos.gps_of(f.getvalue())
+            if point is None:
+                continue
+            desa = lokasi.desa_of_point(*point)
+            if answer and answer[0] == sig:
+                if answer[1] == "used" and desa:
+                    st.success(t("lapor.photo_gps_used", desa=desa["nama_desa"]),
+                               icon=":material/my_location:")
+                return
+            if desa is None:
+                st.info(t("lapor.photo_gps_outside", file=f.name), icon=":material/location_off:")
+                return
+            with st.container(border=True, key=f"{self.page}_gps_box"):
+                st.markdown(t("lapor.photo_gps_offer", file=f.name, desa=desa["nama_desa"],
+                              kecamatan=desa["nama_kecamatan"]))
+                left, right = st.columns(2)
+                left.button(t("lapor.photo_gps_use"), key=f"{self.page}_gps_use", type="primary",
+                            on_click=self._use_gps, args=(*point, desa["kode_desa"], sig),
+                            icon=":material/my_location:")
+                right.button(t("lapor.photo_gps_skip"), key=f"{self.page}_gps_skip",
+                             on_click=self._skip_gps, args=(sig,))
+            return
 
     def kecamatan_select(self) -> None:
         """The kecamatan choice, outside the form so the desa list follows it at once."""
@@ -207,24 +380,15 @@ class CitizenForm:
                      on_change=lambda: st.session_state.pop(f"{self.page}_kode_desa", None))
         self.field_error("kode_kecamatan")
 
-    def desa_and_location(self, lokasi_hint: str) -> None:
-        """The desa choice (of the chosen kecamatan) and the optional point, with their errors."""
-        desa = warga.desa_labels(st.session_state.get(f"{self.page}_kode_kecamatan"))
-        st.selectbox(f"{t('forms.label_desa')} *", list(desa), index=None, format_func=desa.get,
-                     key=f"{self.page}_kode_desa", placeholder=t("lapor.placeholder_choose"))
-        self.field_error("kode_desa")
-        with st.expander(t("forms.label_lokasi"), expanded=bool(self.errors.get("lat"))):
-            st.caption(lokasi_hint)
-            left, right = st.columns(2)
-            left.text_input(t("lapor.lat"), key=f"{self.page}_lat")
-            right.text_input(t("lapor.lng"), key=f"{self.page}_lng")
-        self.field_error("lat")
-
     def honeypot(self) -> None:
-        """A field people never open and form-filling robots fill."""
-        with st.expander(t("lapor.robots")):
-            st.caption(t("lapor.robots_note"))
-            st.text_input(t("forms.label_honeypot"), key=f"{self.page}_{forms.HONEYPOT_FIELD}")
+        """A field people and screen readers never meet (off-screen, aria-hidden, no tab stop,
+        no visible label) and form-filling robots fill."""
+        key = f"{self.page}_hp"
+        st.html(_HONEYPOT_CSS.format(key=key))
+        st.html(_HONEYPOT_JS % key, unsafe_allow_javascript=True)
+        with st.container(key=key):
+            st.text_input(t("forms.label_honeypot"), key=f"{self.page}_{forms.HONEYPOT_FIELD}",
+                          label_visibility="collapsed", autocomplete="off")
         self.field_error(forms.HONEYPOT_FIELD)
 
     def receipt(self, ticket: str, *, sent: str, your_ticket: str, track_link: str,
