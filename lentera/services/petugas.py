@@ -163,13 +163,13 @@ def detail(session: MutableMapping, ticket: str) -> dict:
     with submissions.read_connection() as conn:
         row = conn.execute(select(s).where(s.c.ticket == canonical)).first()
         has_contact = conn.execute(select(c.c.id).where(c.c.ticket == canonical)).first()
-    if row is None or not _may_see(user, row):
-        # The same answer for "unknown" and "another office's": no probing by ticket number.
-        raise PetugasError("not found", key="errors.not_found")
         files = conn.execute(select(tables.photo.c.file_name, tables.photo.c.width,
                                     tables.photo.c.height)
                              .where(tables.photo.c.ticket == canonical)
                              .order_by(tables.photo.c.id)).all()
+    if row is None or not _may_see(user, row):
+        # The same answer for "unknown" and "another office's": no probing by ticket number.
+        raise PetugasError("not found", key="errors.not_found")
     desa = forms.desa_info(row.kode_desa) or {}
     point = _desa_point(row.kode_desa)
     info = {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
