@@ -219,3 +219,117 @@ def _denied() -> str:
     from lentera.core.i18n import t
 
     return t("petugas.err_denied", lang="id")
+
+
+# ---------------------------------------------------------------- issue 14
+
+def jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 130, 140)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_photos_only_for_officials_who_may_read_the_ticket(people):
+    ticket = submissions.create_pengaduan(complaint(), [jpeg()])
+    info = petugas.detail(people["verif"], ticket)
+    assert len(info["photos"]) == 1 and info["kategori"] == "Infrastruktur"
+    assert info["nama_desa"] and info["lat"] is not None  # the desa's centre, for the map
+    name = info["photos"][0]["file_name"]
+    assert petugas.photo_bytes(people["verif"], ticket, name)[:2] == b"\xff\xd8"
+    for who in ("pupr", "loket"):  # not routed to PUPR yet; loket never reads cases
+        with pytest.raises(petugas.PetugasError):
+            petugas.photo_bytes(people[who], ticket, name)
+    with pytest.raises(petugas.PetugasError):
+        petugas.photo_bytes({}, ticket, name)
+    petugas.act(people["verif"], ticket, "dispose", "kewenangan_opd", "Ke PUPR", kode_skpd=PUPR)
+    assert petugas.photo_bytes(people["pupr"], ticket, name)[:2] == b"\xff\xd8"
+    with pytest.raises(petugas.PetugasError):
+        petugas.photo_bytes(people["dinkes"], ticket, name)
+    other = submissions.create_pengaduan(complaint(), [jpeg()])
+    theirs = petugas.detail(people["verif"], other)["photos"][0]["file_name"]
+    with pytest.raises(petugas.PetugasError):  # another ticket's photo under this ticket
+        petugas.photo_bytes(people["pupr"], ticket, theirs)
+    assert petugas.detail(people["pupr"], ticket)["nama_skpd"].endswith("(Dinas PUPR)")
+    assert petugas.detail(people["pupr"], ticket)["penanggung_jawab"] == ["pupr1"]
+
+
+def test_default_office_from_the_file_then_the_admin_audited(people):
+    import csv
+
+    from lentera.core import config
+
+    with config.region().path("kategori_pengaduan").open(encoding="utf-8") as fh:
+        file = {r["kategori"]: r["kode_skpd_default"] or None for r in csv.DictReader(fh)}
+    assert set(file) == set(forms.kategori_options())
+    assert all(v is None or v in forms.skpd_codes() for v in file.values())
+    assert petugas.suggested_office("Infrastruktur") == file["Infrastruktur"]
+    ticket = submissions.create_pengaduan(complaint(), [])
+    assert petugas.detail(people["verif"], ticket)["kode_skpd_saran"] == file["Infrastruktur"]
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.set_default_office(people["verif"], "Infrastruktur", DINKES)
+    with pytest.raises(petugas.PetugasError):
+        petugas.set_default_office(people["admin"], "Infrastruktur", "9.99")
+    petugas.set_default_office(people["admin"], "Infrastruktur", DINKES)
+    assert petugas.suggested_office("Infrastruktur") == DINKES
+    row = petugas.default_offices().filter(kategori="Infrastruktur").row(0, named=True)
+    assert row["kode_skpd_berkas"] == file["Infrastruktur"] and row["diubah_oleh"] == "admin1"
+    petugas.set_default_office(people["admin"], "Infrastruktur", None)
+    assert petugas.suggested_office("Infrastruktur") == file["Infrastruktur"]
+    notes = audit.entries().filter(action="kategori_skpd")["note"].to_list()
+    assert len(notes) == 2 and all("Infrastruktur" in n for n in notes)
+
+
+def test_bulk_route_with_suggested_offices_and_reject_with_one_reason(people):
+    a = submissions.create_pengaduan(complaint(), [])
+    b = submissions.create_pengaduan(complaint(kategori="Kesehatan"), [])
+    c = submissions.create_pengaduan(complaint(kategori="Lainnya"), [])  # no default office
+    done = petugas.act_many(people["verif"], [a, b, c], "dispose", "kewenangan_opd", "Diteruskan")
+    assert done == {a: None, b: None, c: "errors.petugas_office"}
+    assert submissions.public_view(a)["kode_skpd"] == petugas.suggested_office("Infrastruktur")
+    assert submissions.public_view(b)["kode_skpd"] == petugas.suggested_office("Kesehatan")
+    d = submissions.create_pengaduan(complaint(), [])
+    # a already routed: refused, the others still done
+    done = petugas.act_many(people["verif"], [a, c, d], "reject", "spam", "Iklan")
+    assert done == {a: "errors.petugas_status", c: None, d: None}
+    assert {status_of(c), status_of(d)} == {"ditolak"}
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.act_many(people["pupr"], [d], "reject", "spam", "x")
+    with pytest.raises(petugas.PetugasError):
+        petugas.act_many(people["verif"], [d], "close", "selesai_diperbaiki", "x")
+
+
+def test_admin_manages_accounts_every_change_audited(people):
+    with pytest.raises(auth.PermissionDeniedError):
+        petugas.add_account(people["verif"], "baru1", PW, "loket")
+    petugas.add_account(people["admin"], "baru1", PW, "loket")
+    petugas.change_account(people["admin"], "baru1", "role", role="opd", kode_skpd=DINKES)
+    assert auth.lookup("baru1").kode_skpd == DINKES
+    petugas.change_account(people["admin"], "baru1", "disable")
+    assert auth.lookup("baru1") is None
+    petugas.change_account(people["admin"], "baru1", "reset", password=PW + "x")
+    assert auth.lookup("baru1") is not None
+    with pytest.raises(auth.AuthError):
+        petugas.change_account(people["admin"], "admin1", "disable")
+    listed = petugas.accounts(people["admin"])
+    assert "password_hash" not in listed.columns and "baru1" in listed["username"].to_list()
+    log = audit.entries().filter(actor="admin1")
+    assert {"user_add", "user_role", "user_disable", "user_reset"} <= set(log["action"])
+
+
+def test_loket_slip_has_target_date_address_and_qr(people):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    ticket = petugas.create_loket(people["loket"], complaint(), "telepon")
+    slip = petugas.slip(ticket, base="https://lentera.example.go.id")
+    assert slip["url"] == f"https://lentera.example.go.id/lacak?tiket={ticket}"
+    page = PdfReader(BytesIO(petugas.slip_pdf(ticket, base="https://lentera.example.go.id"))
+                     ).pages[0]
+    text = page.extract_text()
+    assert ticket in text and "Telepon" in text and "langsung" not in text
+    assert "lacak?tiket=" in text and len(page.images) == 1
