@@ -24,6 +24,8 @@ CSS = """
 [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapseButton] {display: none !important}
 [data-testid=stDownloadButton], a[href*="/unduh/"], a[download] {display: none !important}
 html {font-size: 20px}
+.stApp [data-testid=stMarkdownContainer] p, .stApp [data-testid=stMarkdownContainer] li,
+.stApp label p, .stApp input, .stApp textarea {font-size: 1.2rem}
 .stApp button, .stApp [data-baseweb=select] > div, .stApp input, .stApp textarea,
 .stApp [data-testid=stPageLink] a, .stApp [role=radio], .stApp [data-baseweb=checkbox] {
   min-height: 56px}
