@@ -81,7 +81,9 @@ def tap(page, lat: float, lng: float, kode_kecamatan: str) -> None:
     deck = maps.pilih_desa_deck(geo.shapes("desa"), "x", kode_prefix=kode_kecamatan)
     view = deck.initial_view_state
     canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+    canvas.scroll_into_view_if_needed()
     expect(canvas).to_be_visible(timeout=60_000)
+    wait_idle(page)
     box = canvas.bounding_box()
     scale = 256 * 2 ** view.zoom
 
