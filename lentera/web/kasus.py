@@ -60,7 +60,7 @@ def pick_ticket(page: str, queue: pl.DataFrame) -> str:
 
 @st.dialog(" ", width="large")
 def _full_photo(ticket: str, file_name: str) -> None:
-    st.image(petugas.photo_bytes(st.session_state, ticket, file_name), width="stretch")
+    st.image(petugas.photo_bytes(st.session_state, ticket, file_name), width="content")
 
 
 def photos(ticket: str, info: dict) -> None:
@@ -92,12 +92,12 @@ def clock(info: dict) -> None:
     st.markdown(f"**{t('petugas.clock_title')}** · "
                 + t("petugas.clock_due", tanggal=fmt.date(info["target_date"]),
                     n=fmt.number(info["target_hari_kerja"])))
-    cols = st.columns(4)
-    for col, key, value in ((cols[0], "clock_net", info["hari_kerja"]),
-                            (cols[1], "clock_gross", info["hari_kotor"]),
-                            (cols[2], "clock_paused", info["hari_ditunda"]),
-                            (cols[3], "clock_left", info["sisa_hari_kerja"])):
-        col.metric(t(f"petugas.{key}"), t("petugas.clock_days", n=fmt.number(value)))
+    # one compact line: four big metrics took a screen of their own on a phone
+    st.markdown(" · ".join(
+        f"{t(f'petugas.{key}')}: **{t('petugas.clock_days', n=fmt.number(value))}**"
+        for key, value in (("clock_net", info["hari_kerja"]), ("clock_gross", info["hari_kotor"]),
+                           ("clock_paused", info["hari_ditunda"]),
+                           ("clock_left", info["sisa_hari_kerja"]))))
 
 
 def case_detail(ticket: str, info: dict) -> None:
