@@ -349,9 +349,8 @@ def validate_usulan(data: dict, photo_count: int = 0,
 
     if not _blank(data.get("perkiraan_biaya")):
         biaya = rupiah_or_none(data.get("perkiraan_biaya"))
-        if biaya is None:
-            errors["perkiraan_biaya"] = "forms.err_biaya_format"
-        elif not 0 < biaya <= BIAYA_MAX:
+        # one message for unreadable and out-of-range amounts: it says both what and how
+        if biaya is None or not 0 < biaya <= BIAYA_MAX:
             errors["perkiraan_biaya"] = "forms.err_biaya"
 
     bidang = data.get("bidang_urusan")
