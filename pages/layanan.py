@@ -51,8 +51,9 @@ for r in found.iter_rows(named=True):
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('layanan.persyaratan')}**")
-            for i, item in enumerate(str(r[f"persyaratan_{lang}"]).split("|")):
-                st.checkbox(item, key=f"layanan_cek_{r['kode']}_{i}")
+            # a checklist that wraps (a checkbox label would be cut at one line)
+            st.markdown("\n".join(f"- ☐ {item}" for item in str(r[f"persyaratan_{lang}"])
+                                   .split("|")))
             st.caption(tanda(r["persyaratan_sumber"], r["persyaratan_dasar"]))
             st.markdown(f"**{t('layanan.biaya')}:** {r[f'biaya_{lang}']}")
             st.caption(tanda(r["biaya_sumber"], r["biaya_dasar"]))
