@@ -47,6 +47,8 @@ def _wrap_labels(fig: go.Figure, width: int) -> None:
         fig.update_layout({axis: dict(tickmode="array", tickvals=cats,
                                       ticktext=[fmt.short_label(c, width) for c in cats],
                                       automargin=True)})
+        if axis.startswith("yaxis"):  # two-line labels need two lines of room per bar
+            fig.update_layout(height=max(fig.layout.height or 0, 40 * len(cats) + 160))
 
 
 def _legend_below(fig: go.Figure) -> None:
