@@ -31,13 +31,13 @@ def test_admin_creates_an_account_in_the_app(server, page):  # noqa: F811
     page.get_by_role("link", name=t("pages.akun")).first.click()
     wait_idle(page)
     form = page.locator("[data-testid=stForm]").filter(has_text=t("petugas.akun_add"))
-    form.get_by_label(t("petugas.username")).fill("pupr-baru")
-    form.get_by_label(t("petugas.akun_role")).click()
+    form.get_by_label(t("petugas.username"), exact=True).fill("pupr-baru")
+    form.get_by_label(t("petugas.akun_role"), exact=True).click()
     page.get_by_role("option", name=t("petugas.role_opd"), exact=True).click()
-    form.get_by_label(t("petugas.akun_office")).click()
+    form.get_by_label(t("petugas.akun_office"), exact=True).click()
     name = {r["kode_skpd"]: r["nama"] for r in petugas.skpd_options()}[PUPR]
     page.get_by_role("option", name=name, exact=True).click()
-    form.get_by_label(t("petugas.akun_password", n=auth.MIN_PASSWORD)).fill(PW)
+    form.get_by_label(t("petugas.akun_password", n=auth.MIN_PASSWORD), exact=True).fill(PW)
     form.get_by_role("button", name=t("petugas.akun_create")).click()
     wait_idle(page)
     expect(page.get_by_text(t("petugas.akun_created", name="pupr-baru"))).to_be_visible(
