@@ -19,31 +19,42 @@ privacy.install_log_redaction()
 pages = {
     t("common.section_public"): [
         st.Page("pages/beranda.py", title=t("pages.beranda"), icon=":material/home:",
-                url_path="beranda", default=True),
+                url_path="beranda", default=True,
+                visibility=kiosk.visibility("beranda")),
         st.Page("pages/anggaran.py", title=t("pages.anggaran"),
-                icon=":material/account_balance:", url_path="anggaran"),
+                icon=":material/account_balance:", url_path="anggaran",
+                visibility=kiosk.visibility("anggaran")),
         st.Page("pages/pengaduan.py", title=t("pages.pengaduan"),
-                icon=":material/campaign:", url_path="pengaduan"),
+                icon=":material/campaign:", url_path="pengaduan",
+                visibility=kiosk.visibility("pengaduan")),
         st.Page("pages/perizinan.py", title=t("pages.perizinan"),
-                icon=":material/approval:", url_path="perizinan"),
+                icon=":material/approval:", url_path="perizinan",
+                visibility=kiosk.visibility("perizinan")),
         st.Page("pages/musrenbang.py", title=t("pages.musrenbang"),
-                icon=":material/map:", url_path="musrenbang"),
+                icon=":material/map:", url_path="musrenbang",
+                visibility=kiosk.visibility("musrenbang")),
         st.Page("pages/layanan.py", title=t("pages.layanan"),
-                icon=":material/menu_book:", url_path="layanan"),
+                icon=":material/menu_book:", url_path="layanan",
+                visibility=kiosk.visibility("layanan")),
     ],
     t("common.section_citizen"): [
         st.Page("pages/lapor.py", title=t("pages.lapor"), icon=":material/edit_note:",
-                url_path="lapor"),
+                url_path="lapor",
+                visibility=kiosk.visibility("lapor")),
         st.Page("pages/usulkan.py", title=t("pages.usulkan"), icon=":material/lightbulb:",
-                url_path="usulkan"),
+                url_path="usulkan",
+                visibility=kiosk.visibility("usulkan")),
         st.Page("pages/lacak.py", title=t("pages.lacak"), icon=":material/search:",
-                url_path="lacak"),
+                url_path="lacak",
+                visibility=kiosk.visibility("lacak")),
     ],
     t("common.section_open_data"): [
         st.Page("pages/data.py", title=t("pages.data"), icon=":material/download:",
-                url_path="data"),
+                url_path="data",
+                visibility=kiosk.visibility("data")),
         st.Page("pages/tentang.py", title=t("pages.tentang"), icon=":material/info:",
-                url_path="tentang"),
+                url_path="tentang",
+                visibility=kiosk.visibility("tentang")),
     ],
     # Officials' pages exist in the menu (and by URL) only for a signed-in role that may use
     # them; each page checks the role again at its top (lentera.web.session.require).
@@ -62,13 +73,15 @@ pages = {
                              ("loket", ":material/support_agent:"),
                              ("akun", ":material/manage_accounts:"))],
         st.Page("pages/masuk.py", title=t("petugas.masuk"), icon=":material/login:",
-                url_path="masuk"),
+                url_path="masuk",
+                visibility=kiosk.visibility("masuk")),
     ],
 }
 
-# A kiosk (shared touch screen) offers four pages in a bar at the top, no sidebar.
+# A kiosk (shared touch screen) shows four pages in one flat bar at the top, no sidebar; the others
+# stay registered but hidden (links to them from those pages must not fail; kiosk CSS hides them).
 if kiosk.active():
-    pages = [p for group in pages.values() for p in group if (p.url_path or "beranda") in kiosk.PAGES]
+    pages = [p for group in pages.values() for p in group]
 
 # A warehouse that fails in the middle of a dashboard becomes its "unavailable" notice.
 ui.run_page(st.navigation(pages, expanded=True, position="top" if kiosk.active() else "sidebar"))

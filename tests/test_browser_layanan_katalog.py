@@ -135,6 +135,11 @@ def test_kiosk_resets_after_idle_and_clears_a_form(kiosk_server, page):
     page.wait_for_url(re.compile(r"/(beranda)?\?kiosk=1"), timeout=60_000)
     wait_idle(page)
     expect(page.locator("h1").first).to_have_text(t("beranda.title"), timeout=60_000)
+    # Beranda's links to pages a kiosk does not offer neither fail nor show
+    assert page.locator("[data-testid=stException]").count() == 0
+    expect(page.get_by_role("link", name=t("beranda.link_lacak"))).to_be_visible()
+    assert page.get_by_role("link", name=t("beranda.link_anggaran")).is_hidden()
+    _shot(page, "kiosk_beranda_1280x800")
     # the kiosk flag survived: still no sidebar; the half-filled form is gone
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     page.get_by_test_id("stTopNav").get_by_role("link", name=t("pages.lapor")).click()

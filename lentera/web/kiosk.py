@@ -16,6 +16,9 @@ import streamlit as st
 from lentera.core import config
 
 PAGES = ("beranda", "layanan", "lacak", "lapor")
+# Pages a kiosk does not offer: links to them from the four pages are hidden.
+OTHER_PAGES = ("anggaran", "pengaduan", "perizinan", "musrenbang", "usulkan", "data", "tentang",
+               "masuk", "tinjauan", "verifikasi", "tindak-lanjut", "loket", "akun")
 _DESA = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 
 # Large type and touch targets (at least 56 px), no sidebar, no download buttons or links.
@@ -24,14 +27,21 @@ CSS = """
 [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapseButton] {display: none !important}
 [data-testid=stDownloadButton], a[href*="/unduh/"], a[download] {display: none !important}
 html {font-size: 20px}
-.stApp [data-testid=stMarkdownContainer] p, .stApp [data-testid=stMarkdownContainer] li,
-.stApp label p, .stApp input, .stApp textarea {font-size: 1.2rem}
+.stApp [data-testid=stMarkdown] p, .stApp [data-testid=stMarkdown] li,
+.stApp [data-testid=stWidgetLabel] p, .stApp input, .stApp textarea {font-size: 1.2rem}
 .stApp button, .stApp [data-baseweb=select] > div, .stApp input, .stApp textarea,
 .stApp [data-testid=stPageLink] a, .stApp [role=radio], .stApp [data-baseweb=checkbox] {
   min-height: 56px}
 .stApp [data-testid=stTopNavLink], .stApp header a {min-height: 56px; font-size: 1.1rem;
   padding-inline: 0.8rem}
 """
+
+
+def _hide_links() -> str:
+    """CSS hiding page links to the pages a kiosk does not offer (relative or absolute hrefs)."""
+    rules = ", ".join(f'[data-testid=stPageLink]:has(a[href="{n}"], a[href^="{n}?"], '
+                      f'a[href$="/{n}"], a[href*="/{n}?"])' for n in OTHER_PAGES)
+    return rules + " {display: none !important}"
 
 
 def active() -> bool:
@@ -42,6 +52,11 @@ def active() -> bool:
     if "_kiosk" not in state:
         state["_kiosk"] = str(st.query_params.get("kiosk", "")).lower() in ("1", "true", "ya")
     return bool(state["_kiosk"])
+
+
+def visibility(url_path: str) -> str:
+    """"hidden" for a page a kiosk does not offer (in kiosk mode), else "visible"."""
+    return "hidden" if active() and url_path not in PAGES else "visible"
 
 
 def desa() -> str | None:
@@ -99,5 +114,5 @@ if (!window.lenteraKioskTimer) {
 def setup() -> None:
     """Draw the kiosk's style and timer (call once per run, in kiosk mode only)."""
     keep_in_url()
-    st.html(f"<style>{CSS}</style>")
+    st.html(f"<style>{CSS}{_hide_links()}</style>")
     st.html(script(config.kiosk_idle_seconds(), start_url()), unsafe_allow_javascript=True)
