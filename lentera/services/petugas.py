@@ -173,7 +173,8 @@ def detail(session: MutableMapping, ticket: str) -> dict:
     desa = forms.desa_info(row.kode_desa) or {}
     point = _desa_point(row.kode_desa)
     info = {"ticket": row.ticket, "kind": row.kind, "status": row.status, "kanal": row.kanal,
-            "created_at": row.created_at, "kategori": row.kategori or row.bidang_urusan,
+            "created_at": tables.aware(row.created_at),
+            "kategori": row.kategori or row.bidang_urusan,
             "judul": row.judul, "isi": row.isi or row.usulan, "permasalahan": row.permasalahan,
             "kode_desa": row.kode_desa, "nama_desa": desa.get("nama_desa"),
             "nama_kecamatan": desa.get("nama_kecamatan"),

@@ -24,7 +24,12 @@ _QUEUE_LABELS = {"nomor_tiket": "col_tiket", "jenis": "col_jenis", "status": "co
                  "kategori": "col_kategori", "kanal": "col_kanal", "nama_desa": "col_desa",
                  "masuk": "col_masuk", "sisa_hari_kerja": "col_sisa",
                  "jeda_panjang": "col_jeda_panjang"}
-_SMALL = ("jenis", "kanal", "masuk", "sisa_hari_kerja", "jeda_panjang")
+_SMALL = ("jenis", "kanal", "jeda_panjang")
+
+
+def _short_date(d) -> str:
+    """"4 Des 2026": the queue's narrow column keeps the year."""
+    return f"{d.day} {fmt.month_name(d.month, short=True)} {d.year}"
 
 
 def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame | None:
@@ -43,10 +48,11 @@ def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame
         queue = queue.with_columns(pl.col("kanal").replace(kanal))
     # dates in the reader's language ("3 Desember 2026"), not the grid's English month names
     shown = queue.with_columns(pl.col("tanggal_masuk").dt.date()
-                               .map_elements(fmt.date, return_dtype=pl.String).alias("masuk"))
+                               .map_elements(_short_date, return_dtype=pl.String).alias("masuk"))
     labels: dict[str, Any] = {
         c: st.column_config.Column(t(f"petugas.{_QUEUE_LABELS[c]}"),
-                                   width="small" if c in _SMALL else None) for c in columns}
+                                   width="small" if c in _SMALL else "medium"
+                                   if c == "sisa_hari_kerja" else None) for c in columns}
     st.dataframe(shown.select(columns), hide_index=True, width="stretch", column_config=labels)
     return queue
 
@@ -119,7 +125,7 @@ def case_detail(ticket: str, info: dict) -> None:
             kanal = t(f"petugas.k_{kanal}")
         office = info["nama_skpd"] or t("petugas.case_opd_none")
         people = ", ".join(info["penanggung_jawab"]) or t("petugas.case_pj_none")
-        created = info["created_at"].replace(tzinfo=None)
+        created = info["created_at"].astimezone(config.local_zone())
         for label, value in (("case_kategori", info["kategori"] or "–"), ("case_tempat", place),
                              ("case_kanal", kanal), ("case_masuk", fmt.date(created.date())),
                              ("case_opd", office)):
