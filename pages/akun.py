@@ -22,7 +22,8 @@ st.dataframe(
     accounts.select(
         "username", accounts["role"].replace_strict({r: t(f"petugas.role_{r}") for r in roles},
                                                     default=accounts["role"]).alias("peran"),
-        accounts["kode_skpd"].replace_strict(names, default=accounts["kode_skpd"]).alias("opd"),
+        accounts["kode_skpd"].replace_strict(names, default=accounts["kode_skpd"])
+        .fill_null("–").alias("opd"),
         accounts["disabled"].replace_strict({True: t("petugas.akun_disabled"),
                                              False: t("petugas.akun_active")},
                                             return_dtype=accounts["role"].dtype).alias("status"),
@@ -84,7 +85,7 @@ st.caption(t("petugas.routing_note"))
 routing = petugas.default_offices()
 st.dataframe(
     routing.select("kategori",
-                   *[routing[c].replace_strict(names, default=routing[c]).alias(c)
+                   *[routing[c].replace_strict(names, default=routing[c]).fill_null("–").alias(c)
                      for c in ("kode_skpd_berkas", "kode_skpd_admin", "kode_skpd")]),
     hide_index=True, width="stretch",
     column_config={"kategori": t("petugas.routing_pick"),
