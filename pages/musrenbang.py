@@ -10,7 +10,7 @@ from lentera.core.i18n import t
 from lentera.figures import maps
 from lentera.figures import musrenbang as figures
 from lentera.warehouse import geo, musrenbang
-from lentera.web import chart, cite, legend, ui, url
+from lentera.web import chart, cite, legend, tables, ui, url
 from lentera.web.text import literal
 
 ui.page_header(t("pages.musrenbang"), t("musrenbang.intro"))
@@ -218,11 +218,11 @@ reasons = musrenbang.rejection_reasons(rows)
 if reasons.is_empty():
     st.info(t("musrenbang.no_rejections"))
 else:
-    st.dataframe(
-        reasons.with_columns(pl.col("status").replace_strict(status_label),
-                             pl.col("perkiraan_biaya").map_elements(fmt.rupiah,
-                                                                    return_dtype=pl.String)),
-        hide_index=True, width="stretch", key="reasons",
+    tables.capped(
+        reasons, name="usulan_alasan_ditolak", key="reasons", file_name=chart.file_name,
+        display=lambda f: f.with_columns(
+            pl.col("status").replace_strict(status_label),
+            pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)),
         column_config={"status": t("musrenbang.col_status"), "alasan": t("musrenbang.col_alasan"),
                        "jumlah": t("musrenbang.col_jumlah"),
                        "perkiraan_biaya": t("musrenbang.col_biaya")})
@@ -242,14 +242,14 @@ else:
     st.markdown(t("musrenbang.money_total", sub=fmt.number(total["sub_kegiatan"]),
                   usulan=fmt.number(total["usulan"]), pagu=fmt.rupiah(total["pagu"]),
                   realisasi=fmt.rupiah(total["realisasi"])))
-    st.dataframe(
-        paid.with_columns(
+    tables.capped(
+        paid, name="usulan_didanai", key="funded", file_name=chart.file_name,
+        display=lambda f: f.with_columns(
             (pl.lit("?kode_sub_kegiatan=") + pl.col("kode_sub_kegiatan") + pl.lit("&tahun=")
              + pl.col("tahun_rkpd").cast(pl.String)).alias("kode_sub_kegiatan"),
             *[pl.col(c).map_elements(fmt.rupiah, return_dtype=pl.String)
               for c in ("perkiraan_biaya", "pagu_sub_kegiatan", "realisasi_sub_kegiatan")],
             pl.col("serapan").map_elements(fmt.percent, return_dtype=pl.String)),
-        hide_index=True, width="stretch", key="funded",
         column_config={
             "usulan": t("musrenbang.col_usulan"), "nama_desa": t("musrenbang.col_desa"),
             "tahun_rkpd": st.column_config.NumberColumn(t("musrenbang.col_tahun"), format="%d"),
@@ -269,10 +269,10 @@ dups = rows.filter(pl.col("grup_duplikat").is_not_null()).sort("grup_duplikat", 
 if dups.is_empty():
     st.info(t("musrenbang.no_duplicates"))
 else:
-    st.dataframe(
-        _texts(dups).select("grup_duplikat", "id_usulan", "tahun_rkpd", "usulan", "nama_desa",
-                            "status_teks"),
-        hide_index=True, width="stretch", key="dups",
+    tables.capped(
+        dups, name="usulan_mungkin_duplikat", key="dups", file_name=chart.file_name,
+        display=lambda f: _texts(f).select("grup_duplikat", "id_usulan", "tahun_rkpd", "usulan",
+                                           "nama_desa", "status_teks"),
         column_config={"grup_duplikat": t("musrenbang.col_duplikat"),
                        "tahun_rkpd": st.column_config.NumberColumn(t("musrenbang.col_tahun"),
                                                                    format="%d"),
@@ -287,11 +287,11 @@ with st.expander(t("musrenbang.placement"), icon=":material/wrong_location:"):
     if wrong.is_empty():
         st.info(t("musrenbang.no_placement"))
     else:
-        st.dataframe(
-            wrong.with_columns(pl.col("masalah_lokasi").replace_strict(
+        tables.capped(
+            wrong, name="usulan_lokasi_janggal", key="placement", file_name=chart.file_name,
+            display=lambda f: f.with_columns(pl.col("masalah_lokasi").replace_strict(
                 {k: t(f"musrenbang.pl_{k}") for k in ("desa_lain", "luar_wilayah",
                                                       "celah_batas", "desa_tanpa_poligon")})),
-            hide_index=True, width="stretch", key="placement",
             column_config={"usulan": t("musrenbang.col_usulan"),
                            "nama_desa": t("musrenbang.col_desa"),
                            "masalah_lokasi": t("musrenbang.col_masalah"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -30,10 +30,24 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+# Thousands and decimal separators per language (CLDR's, as Babel gives them: id "." and ",").
+_SEPARATORS = {"id": (".", ","), "en": (",", ".")}
+
+
 def _group(value: float, decimals: int, lang: str) -> str:
-    """Digits with thousands and decimal separators for the language (Babel's CLDR data)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(abs(value), format=pattern, locale=lang, decimal_quantization=True)
+    """Digits with thousands and decimal separators for the language.
+
+    Babel's own formatting was a tenth of a dashboard view's CPU; this does what it did — the
+    float read as its shortest decimal text, rounded half-to-even — with the standard library."""
+    seps = _SEPARATORS.get(lang)
+    if seps is None:  # a language without a table here: Babel's CLDR data
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        text = format_decimal(abs(value), format=pattern, locale=lang, decimal_quantization=True)
+    else:
+        exact = Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
+        text = format(exact, f",.{decimals}f")
+        if seps != (",", "."):
+            text = text.translate(str.maketrans({",": seps[0], ".": seps[1]}))
     # a negative value that rounds to zero prints without its sign
     return ("-" if value < 0 and any(c in "123456789" for c in text) else "") + text
 
