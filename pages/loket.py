@@ -30,28 +30,30 @@ if issued:
                            icon=":material/print:", key="loket_slip")
     st.divider()
 
-# Nothing is pre-selected: a rushed clerk must choose channel, place and category.
+# Nothing is pre-selected: a rushed clerk must choose channel, place and category. Each issued
+# ticket gives the widgets new keys, so the next reporter starts from an empty form.
 choose = t("petugas.loket_choose")
+n = st.session_state.get("loket_n", 0)
 kanal = st.radio(t("petugas.loket_kanal"), petugas.LOKET_KANAL, horizontal=True, index=None,
-                 format_func=lambda k: t(f"petugas.k_{k}"), key="loket_kanal")
+                 format_func=lambda k: t(f"petugas.k_{k}"), key=f"loket_kanal.{n}")
 kec = forms.kecamatan_options()
 kode_kec = st.selectbox(t("petugas.loket_kecamatan"), [k["kode_kecamatan"] for k in kec],
                         index=None, placeholder=choose,
                         format_func={k["kode_kecamatan"]: k["nama_kecamatan"] for k in kec}.get,
-                        key="loket_kec")
+                        key=f"loket_kec.{n}")
 desa = forms.desa_options(kode_kec) if kode_kec else []
-with st.form("loket_form", border=True, clear_on_submit=False):
+with st.form(f"loket_form.{n}", border=True, clear_on_submit=False):
     kode_desa = st.selectbox(t("petugas.loket_desa"), [d["kode_desa"] for d in desa], index=None,
-                             placeholder=choose, disabled=not kode_kec, key="loket_desa",
+                             placeholder=choose, disabled=not kode_kec, key=f"loket_desa.{n}",
                              format_func={d["kode_desa"]: d["nama_desa"] for d in desa}.get)
     kategori = st.selectbox(t("petugas.col_kategori"), forms.kategori_options(), index=None,
-                            placeholder=choose, key="loket_kategori")
-    judul = st.text_input(t("petugas.loket_judul"), max_chars=forms.JUDUL[1], key="loket_judul")
-    isi = st.text_area(t("petugas.loket_isi"), max_chars=forms.ISI[1], key="loket_isi")
-    rahasia = st.checkbox(t("petugas.loket_rahasia"), key="loket_rahasia")
+                            placeholder=choose, key=f"loket_kategori.{n}")
+    judul = st.text_input(t("petugas.loket_judul"), max_chars=forms.JUDUL[1], key=f"loket_judul.{n}")
+    isi = st.text_area(t("petugas.loket_isi"), max_chars=forms.ISI[1], key=f"loket_isi.{n}")
+    rahasia = st.checkbox(t("petugas.loket_rahasia"), key=f"loket_rahasia.{n}")
     kontak = st.text_input(t("petugas.loket_kontak"), max_chars=forms.EMAIL_MAX,
-                           key="loket_kontak")
-    consent = st.checkbox(t("petugas.loket_consent"), key="loket_consent")
+                           key=f"loket_kontak.{n}")
+    consent = st.checkbox(t("petugas.loket_consent"), key=f"loket_consent.{n}")
     go = st.form_submit_button(t("petugas.loket_submit"), type="primary", icon=":material/save:")
 if go:
     contact = {"value": kontak, "consent": consent} if kontak.strip() else None
@@ -81,7 +83,5 @@ if go:
         except (petugas.PetugasError, auth.AuthError) as exc:
             ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
         else:
-            for key in ("loket_kanal", "loket_kec", "loket_desa", "loket_kategori", "loket_judul",
-                        "loket_isi", "loket_rahasia", "loket_kontak", "loket_consent"):
-                st.session_state.pop(key, None)  # the next reporter starts from an empty form
+            st.session_state["loket_n"] = n + 1
             st.rerun()
