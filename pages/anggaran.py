@@ -122,21 +122,21 @@ if info["ada_murni"] and info["ada_perubahan"]:
             st.caption(t("anggaran.perubahan_caption", tahun=tahun))
             for dimensi, title, top in (("skpd", "perubahan_skpd", 12), ("jenis", "perubahan_jenis", 30)):
                 part = ubah.filter(pl.col("dimensi") == dimensi).head(top).reverse()
-                fig = figures.perubahan(part, t(f"anggaran.{title}"))
-                chart(fig, ubah.filter(pl.col("dimensi") == dimensi),
+                chart(lambda part=part, title=title: figures.perubahan(part, t(f"anggaran.{title}")),
+                      ubah.filter(pl.col("dimensi") == dimensi),
                       name=f"anggaran_perubahan-{dimensi}", key=f"perubahan_{dimensi}",
-                      base=Base("", f"{tahun}_murni-vs-perubahan"))
+                      base=Base("", f"{tahun}_murni-vs-perubahan"), memo=(tahun,))
 
 # ---- absorption over the year and laggards ---------------------------------------------------
 st.subheader(t("anggaran.h_serapan"))
 serapan = ui.cached(anggaran.serapan_bulanan)
 merata = anggaran.garis_merata(12)
-fig = figures.serapan_bulanan(serapan, merata, tahun)
 # Every year against its own effective pagu: the caption names each year's stage.
 tahap_per_tahun = ", ".join(f"{figures.nama_tahap(s)} {y}"
                             for y, s in years.select("tahun", "tahap_efektif").iter_rows())
-chart(fig, serapan.join(merata.rename({"serapan": "serapan_merata"}), on="bulan", how="left"),
-      name="anggaran_serapan", key="serapan",
+chart(lambda: figures.serapan_bulanan(serapan, merata, tahun),
+      serapan.join(merata.rename({"serapan": "serapan_merata"}), on="bulan", how="left"),
+      name="anggaran_serapan", key="serapan", memo=(tahun,),
       base=Base(t("anggaran.serapan_caption", tahap_per_tahun=tahap_per_tahun, periode=periode),
                 figures.dasar_kode(f"{tahun_opts[0]}-{tahun}", "efektif", bulan, tahun)))
 
@@ -150,9 +150,8 @@ if serapan.filter((pl.col("tahun") < tahun) & (pl.col("bulan") == bulan)).is_emp
 elif lag.is_empty():
     st.success(t("anggaran.tertinggal_none"))
 else:
-    top = lag.head(10).reverse()
-    fig = figures.tertinggal(top)
-    chart(fig, lag, name="anggaran_tertinggal", key="tertinggal",
+    chart(lambda: figures.tertinggal(lag.head(10).reverse()), lag, name="anggaran_tertinggal",
+          key="tertinggal", memo=(tahun, bulan),
           base=Base("", figures.dasar_kode(tahun, "efektif", bulan)))
     st.dataframe(
         pl.DataFrame({
@@ -215,9 +214,8 @@ else:
             on_change=lambda: _go_to(path=st.session_state[f"anak_{dim}_{path}"] or path))
     else:
         st.caption(t("anggaran.daun"))
-    fig = figures.rincian(nodes)
     download = nodes.select("kode", "nama", "tingkat", "pagu", "realisasi", "persen", "porsi")
-    event = chart(fig, download,
+    event = chart(lambda: figures.rincian(nodes), download, memo=(tahun, tahap, bulan, dim, path),
                   name=f"anggaran_rincian-{dim}-{path or 'semua'}", key=f"treemap_{dim}_{path}",
                   on_select="rerun", caption=t(f"anggaran.rincian_caption_{dim}"), base=dasar)
     points = (event.get("selection") or {}).get("points") or [] if event else []
@@ -268,13 +266,13 @@ if anggaran.kata_cari(q):
 st.subheader(t("anggaran.h_jenis"))
 jenis = ui.cached(anggaran.belanja_per_jenis, tahun=tahun, tahap=tahap)
 jenis_lbl = [t(f"anggaran.jenis_{k}") for k in jenis["kategori"]]
-fig = figures.pagu_realisasi(jenis, jenis_lbl)
-chart(fig, jenis, name="anggaran_belanja-jenis", key="jenis", base=dasar)
+chart(lambda: figures.pagu_realisasi(jenis, jenis_lbl), jenis, name="anggaran_belanja-jenis",
+      key="jenis", base=dasar, memo=(tahun, tahap))
 
 st.subheader(t("anggaran.h_urusan"))
 urusan = ui.cached(anggaran.belanja_per_urusan, tahun=tahun, tahap=tahap)
-fig = figures.belanja_per_urusan(urusan)
-chart(fig, urusan, name="anggaran_belanja-urusan", key="urusan",
+chart(lambda: figures.belanja_per_urusan(urusan), urusan, name="anggaran_belanja-urusan",
+      key="urusan", memo=(tahun, tahap),
       caption=t("anggaran.urusan_caption"), base=dasar)
 
 # ---- pendapatan ------------------------------------------------------------------------------
@@ -287,11 +285,14 @@ for bagian in ("kelompok", "pajak", "retribusi", "transfer"):
     part = pend.filter(pl.col("bagian") == bagian)
     if part.is_empty():
         continue
-    fig = figures.pagu_realisasi(
-        part, part["nama"].to_list(), title=t(f"anggaran.pendapatan_{bagian}"), base_height=160,
-        realisasi_hover=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
-                         zip(part["realisasi"].to_list(), part["persen"].to_list(), strict=True)])
-    chart(fig, part, name=f"anggaran_pendapatan-{bagian}", key=f"pendapatan_{bagian}", base=dasar)
+    chart(lambda part=part, bagian=bagian: figures.pagu_realisasi(
+              part, part["nama"].to_list(), title=t(f"anggaran.pendapatan_{bagian}"),
+              base_height=160,
+              realisasi_hover=[f"{fmt.rupiah(r)} · {fmt.percent(p)}" for r, p in
+                               zip(part["realisasi"].to_list(), part["persen"].to_list(),
+                                   strict=True)]),
+          part, name=f"anggaran_pendapatan-{bagian}", key=f"pendapatan_{bagian}", base=dasar,
+          memo=(tahun, tahap))
 
 # ---- glossary --------------------------------------------------------------------------------
 with st.expander(t("anggaran.h_glosarium"), icon=":material/menu_book:"):

@@ -46,6 +46,7 @@ with st.expander(t("pengaduan.filters"), icon=":material/filter_alt:",
 
 filters = dict(tahun=tahun, kategori=kategori, kanal=kanal, kecamatan=kecamatan, opd=opd,
                live=live)
+memo = tuple(sorted(filters.items()))  # what every figure below depends on (chart.chart's memo)
 BATAS = config.PAUSE_FLAG_DAYS
 # One rule for live reports: counted when received on or before the as-of date, never after it.
 stamp = pengaduan.live_stamp(as_of)
@@ -105,14 +106,14 @@ per_opts = list(pengaduan.PER_VOLUME)
 per = url.choice("pengaduan", "per", per_opts, default="kategori", label=t("pengaduan.per"),
                  kind="segmented_control", format_func=lambda v: t(f"pengaduan.per_{v}"))
 vol = ui.cached(pengaduan.per_bulan, per=per, **filters)
-chart.chart(fig_p.per_bulan(vol), vol, name="pengaduan-per-bulan", key="pengaduan_chart_volume",
-            base=base_masuk)
+chart.chart(lambda: fig_p.per_bulan(vol), vol, name="pengaduan-per-bulan",
+            key="pengaduan_chart_volume", base=base_masuk, memo=(memo, per))
 
 # -- status funnel ------------------------------------------------------------------------------
 st.subheader(t("pengaduan.alur_title"))
 alur = ui.cached(pengaduan.alur, **filters)
-chart.chart(fig_p.alur(alur), alur, name="pengaduan-alur", key="pengaduan_chart_alur",
-            base=base_masuk)
+chart.chart(lambda: fig_p.alur(alur), alur, name="pengaduan-alur", key="pengaduan_chart_alur",
+            base=base_masuk, memo=memo)
 
 # -- speed per stage, by category or OPD ------------------------------------------------------
 st.subheader(t("pengaduan.tahap_title"))
@@ -123,9 +124,10 @@ tahap = ui.cached(pengaduan.waktu_tahap, per=tahap_per, **filters)
 cukup = tahap.filter(pl.col("cukup"))
 sedikit = tahap.filter(~pl.col("cukup"))
 if not cukup.is_empty():
-    chart.chart(fig_p.waktu_selesai(cukup, with_target=tahap_per == "kategori"), tahap,
+    chart.chart(lambda: fig_p.waktu_selesai(cukup, with_target=tahap_per == "kategori"), tahap,
                 name=f"pengaduan-tahap-{tahap_per}", key="pengaduan_chart_tahap",
-                caption=t("pengaduan.tahap_caption", min=MIN), base=base_selesai)
+                caption=t("pengaduan.tahap_caption", min=MIN), base=base_selesai,
+                memo=(memo, tahap_per))
 table = tahap.select(
     pl.col("kelompok").alias(t("pengaduan.c_kelompok")),
     pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
@@ -154,8 +156,8 @@ tung = ui.cached(pengaduan.tunggakan, **filters)
 if tung.is_empty():
     st.info(t("pengaduan.tunggakan_kosong"))
 else:
-    chart.chart(fig_p.tunggakan(tung), tung, name="pengaduan-tunggakan",
-                key="pengaduan_chart_tunggakan", base=base_stok)
+    chart.chart(lambda: fig_p.tunggakan(tung), tung, name="pengaduan-tunggakan",
+                key="pengaduan_chart_tunggakan", base=base_stok, memo=memo)
 
 # -- map per 1,000 residents --------------------------------------------------------------------
 st.subheader(t("pengaduan.peta_title"))
@@ -182,10 +184,11 @@ if banding.is_empty():
     st.info(t("pengaduan.kec_semua_sedikit", min=MIN))
 else:
     # the whole regency's rate is the headline's when no kecamatan narrows it
-    chart.chart(fig_p.tepat_kecamatan(banding, pilih=kecamatan,
-                                      rata=None if kecamatan else r["persen_tepat_waktu"]),
+    chart.chart(lambda: fig_p.tepat_kecamatan(
+                    banding, pilih=kecamatan, rata=None if kecamatan else r["persen_tepat_waktu"]),
                 tepat_kec, name="pengaduan-tepat-kecamatan", key="pengaduan_chart_tepat_kec",
-                caption=t("pengaduan.kec_caption", min=MIN), base=base_selesai)
+                caption=t("pengaduan.kec_caption", min=MIN), base=base_selesai,
+                memo=(memo, kec_urut))
 st.dataframe(tepat_kec.select(
     pl.col("nama_kecamatan").alias(t("pengaduan.c_kecamatan")),
     pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
@@ -214,7 +217,8 @@ d_start, d_end = tinjauan.week_bounds(d_year, d_week)
 st.caption(t("pengaduan.digest_week", mulai=fmt.date(d_start), akhir=fmt.date(d_end)))
 st.markdown(t("petugas.digest_body", n=fmt.number(digest["total"])))
 if not digest["per_kategori"].is_empty():
-    chart.chart(digest_fig.per_kategori(digest["per_kategori"]), digest["per_kategori"],
+    chart.chart(lambda: digest_fig.per_kategori(digest["per_kategori"]), digest["per_kategori"],
+                memo=(d_year, d_week),
                 name="pengaduan-digest", key="pengaduan_chart_digest",
                 base=chart.Base(t("pengaduan.base_minggu", mulai=fmt.date(d_start),
                                   akhir=fmt.date(d_end)),

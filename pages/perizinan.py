@@ -36,6 +36,7 @@ with st.expander(t("perizinan.filters"), icon=":material/filter_alt:",
         layanan = pick("layanan")
         kecamatan = pick("kecamatan")
 filters = dict(tahun=tahun, layanan=layanan, kantor=kantor, kecamatan=kecamatan)
+memo = tuple(sorted(filters.items()))  # what every figure below depends on (chart.chart's memo)
 st.caption(t("perizinan.as_of", date=fmt.date(as_of)))
 
 r = ui.cached(perizinan.ringkasan, **filters)
@@ -120,9 +121,10 @@ def ranked(frame: pl.DataFrame, title: str, key: str, with_target: bool) -> None
     st.subheader(title)
     ok = frame.filter(pl.col("cukup"))
     if not ok.is_empty():
-        chart.chart(figures.waktu_proses(ok, with_target=with_target), frame,
+        chart.chart(lambda: figures.waktu_proses(ok, with_target=with_target), frame,
                     name=f"perizinan-{key}", key=f"perizinan_chart_{key}",
-                    caption=t("perizinan.ranking_caption", min=MIN), base=base("terbit"))
+                    caption=t("perizinan.ranking_caption", min=MIN), base=base("terbit"),
+                    memo=(memo, with_target))
     cols = [
         pl.col("kelompok").alias(t("perizinan.c_kelompok")),
         pl.col("jumlah").alias(t("perizinan.c_jumlah")),
@@ -175,7 +177,7 @@ ranked(ui.cached(perizinan.per_kelompok, per="kantor", **filters), t("perizinan.
 # -- per kecamatan, per 1,000 residents ---------------------------------------------------------
 st.subheader(t("perizinan.kecamatan_title"))
 kec = ui.cached(perizinan.per_kecamatan, **filters)
-chart.chart(figures.per_1000(kec), kec, name="perizinan-per-kecamatan",
+chart.chart(lambda: figures.per_1000(kec), kec, name="perizinan-per-kecamatan", memo=memo,
             key="perizinan_chart_kecamatan", base=base("semua"),
             caption=t("perizinan.kecamatan_caption", n=int(kec["penduduk_estimasi"].sum()),
                       total=kec.height))
@@ -186,8 +188,8 @@ nib = ui.cached(perizinan.nib, **filters)
 if nib.is_empty():
     st.info(t("perizinan.nib_kosong"))
 else:
-    chart.chart(figures.nib(nib), nib, name="perizinan-nib", key="perizinan_chart_nib",
-                base=base("nib"))
+    chart.chart(lambda: figures.nib(nib), nib, name="perizinan-nib", key="perizinan_chart_nib",
+                base=base("nib"), memo=memo)
 
 # -- citizen satisfaction (IKM, Permenpan RB 14/2017) from the ratings in the store ----------------
 ikm_section.section("service")

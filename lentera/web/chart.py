@@ -9,6 +9,9 @@ date) is written in the caption, in the file name and in the XLSX's "keterangan"
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -76,18 +79,55 @@ def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = N
                        key=f"{key}__xlsx", on_click="ignore", width="stretch")
 
 
-def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
-          on_select: str = "ignore", base: Base | None = None):
-    """Draw a Plotly figure with its rows one click away; returns the selection event if asked."""
-    caption = _caption(caption, base)
+def _finished(fig) -> tuple[str | None, object]:
+    """(title, figure) as drawn: the title taken out, the house style applied."""
     # A Plotly title never wraps and is cut on a phone: the title goes above as page text instead.
     title = fig.layout.title.text if fig.layout.title is not None else None
     if title:
-        st.markdown(f"**{literal(title)}**")
         fig.update_layout(title=None)
     # Indonesian readers write 4.950 and 72,2; legends below, long labels wrapped (style.finish).
     fig.update_layout(colorway=PALETTE, margin=dict(l=8, r=8, t=style.TOP_MARGIN, b=8))
     style.finish(fig, get_lang())
+    return title, fig
+
+
+# Finished figures by (key, name, language, data version, memo): building and styling a Plotly
+# figure was most of a dashboard view's CPU, and the same filters give the same figure.
+_FIGURES: OrderedDict[tuple, tuple[str | None, object]] = OrderedDict()
+_FIGURES_MAX = 512
+_FIGURES_LOCK = threading.Lock()
+
+
+def _memoized(build: Callable[[], object], memo_key: tuple) -> tuple[str | None, object]:
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(memo_key)
+        if hit is not None:
+            _FIGURES.move_to_end(memo_key)
+            return hit
+    done = _finished(build())  # built outside the lock; two first views may both build it
+    with _FIGURES_LOCK:
+        _FIGURES[memo_key] = done
+        while len(_FIGURES) > _FIGURES_MAX:
+            _FIGURES.popitem(last=False)
+    return done
+
+
+def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
+          on_select: str = "ignore", base: Base | None = None, memo: tuple | None = None):
+    """Draw a Plotly figure with its rows one click away; returns the selection event if asked.
+
+    `fig` is a figure, or a function building it. With `memo` — every value the figure depends
+    on besides the data version and the language (the page's filters) — the finished figure is
+    kept and drawn again for the same memo without being rebuilt; the figure is never changed
+    after it is kept (Streamlit copies it to draw it)."""
+    caption = _caption(caption, base)
+    if memo is None:
+        title, fig = _finished(fig() if callable(fig) else fig)
+    else:
+        title, fig = _memoized(fig if callable(fig) else (lambda: fig),
+                               (key, name, get_lang(), _version(), memo))
+    if title:
+        st.markdown(f"**{literal(title)}**")
     # the toolbar keeps only what a reader uses (a picture, zoom back); select tools only where
     # a click means something
     remove = ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "pan2d", "zoom2d"]
