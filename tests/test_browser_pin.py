@@ -34,13 +34,16 @@ def choose(page, label: str, option: str) -> None:
 
 
 def inner_desa(kode_kecamatan: str) -> tuple[str, float, float]:
-    """A desa of the kecamatan and a point well inside it (its label point, checked)."""
+    """The largest desa of the kecamatan and a point inside it (its label point, checked), so a
+    tap a pixel or two off still lands in it."""
     doc = json.loads(config.region().path("desa_geojson").read_text(encoding="utf-8"))
-    for f in doc["features"]:
-        p = f["properties"]
-        if p["kode"].startswith(kode_kecamatan) and geo.desa_at(p["lat"], p["lng"]) == p["kode"]:
-            return p["kode"], p["lat"], p["lng"]
-    raise AssertionError("no desa with an inner point")
+    label = {f["properties"]["kode"]: (f["properties"]["lat"], f["properties"]["lng"])
+             for f in doc["features"]}
+    inside = [s for s in geo.shapes("desa") if s.kode.startswith(kode_kecamatan)
+              and geo.desa_at(*label[s.kode]) == s.kode]
+    assert inside, "no desa with an inner point"
+    big = max(inside, key=lambda s: (s.bbox[2] - s.bbox[0]) * (s.bbox[3] - s.bbox[1]))
+    return big.kode, *label[big.kode]
 
 
 def gps_jpeg(lat: float, lng: float) -> bytes:
@@ -76,8 +79,9 @@ def send(page, lang: str) -> str:
     return code
 
 
-def tap(page, lat: float, lng: float, kode_kecamatan: str) -> None:
-    """Click the map where (lat, lng) is drawn (Web Mercator from the deck's own view)."""
+def tap(page, lat: float, lng: float, kode_kecamatan: str, nama: str) -> None:
+    """Click the map where (lat, lng) is drawn (Web Mercator from the deck's own view; deck.gl
+    draws the world 512 px wide at zoom 0)."""
     deck = maps.pilih_desa_deck(geo.shapes("desa"), "x", kode_prefix=kode_kecamatan)
     view = deck.initial_view_state
     canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
@@ -85,14 +89,19 @@ def tap(page, lat: float, lng: float, kode_kecamatan: str) -> None:
     expect(canvas).to_be_visible(timeout=60_000)
     wait_idle(page)
     box = canvas.bounding_box()
-    scale = 256 * 2 ** view.zoom
+    scale = 512 * 2 ** view.zoom
 
     def merc_y(a: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(a) / 2))
 
     dx = (lng - view.longitude) / 360 * scale
     dy = -(merc_y(lat) - merc_y(view.latitude)) / (2 * math.pi) * scale
-    page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+    x, y = box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    # hovering first: the tooltip names the desa once the layer is drawn and picks it there
+    page.mouse.move(x, y)
+    expect(page.locator(".deck-tooltip")).to_contain_text(nama, timeout=60_000)
+    page.mouse.click(x, y)
     wait_idle(page)
 
 
@@ -103,10 +112,11 @@ def test_complaint_placed_by_tapping_the_map(own_server, open_app, lang):
     kec = list(warga.kecamatan_labels())[1]
     choose(page, t("forms.label_kecamatan", lang=lang), warga.kecamatan_labels()[kec])
     kode, lat, lng = inner_desa(kec)
-    tap(page, lat, lng, kec)
+    nama = warga.desa_labels(kec)[kode]
+    tap(page, lat, lng, kec, nama)
     desa_box = page.locator("[data-testid=stSelectbox]",
                             has_text=t("forms.label_desa", lang=lang)).first
-    expect(desa_box).to_contain_text(warga.desa_labels(kec)[kode], timeout=60_000)
+    expect(desa_box.get_by_role("combobox")).to_have_value(nama, timeout=60_000)
     fill_text(page, lang)
     ticket = send(page, lang)
     view = submissions.public_view(ticket)

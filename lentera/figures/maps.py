@@ -270,9 +270,11 @@ CHOSEN_RGBA = [0, 114, 178, 170]
 
 
 def pilih_desa_deck(desa: Sequence[Any], tooltip: str, *, chosen: str | None = None,
-                    kode_prefix: str | None = None) -> pdk.Deck:
+                    kode_prefix: str | None = None, width_px: int = 340,
+                    height_px: int = 320) -> Deck:
     """Desa polygons to tap (layer id `pilih-desa`, each feature's `kode` and `nama`), the chosen
-    one filled darker; framed on the desa of `kode_prefix` (a kecamatan) when given."""
+    one filled darker; framed on the desa of `kode_prefix` (a kecamatan) when given, so the
+    whole of it fits a map of `width_px` × `height_px` (a phone's width by default)."""
     shown = [s for s in desa if not kode_prefix or s.kode.startswith(kode_prefix)] or list(desa)
     items = [(_light(s.geometry), {"kode": s.kode, "nama": s.nama,
                                    "warna": CHOSEN_RGBA if s.kode == chosen else PICK_RGBA})
@@ -284,10 +286,28 @@ def pilih_desa_deck(desa: Sequence[Any], tooltip: str, *, chosen: str | None = N
     min_lat = min(s.bbox[1] for s in shown)
     max_lng = max(s.bbox[2] for s in shown)
     max_lat = max(s.bbox[3] for s in shown)
-    span = max(max_lng - min_lng, max_lat - min_lat, 1e-3)
-    # a 256-px world is 360°; fit the span into a phone's ~360 px wide map
-    zoom = max(6.0, min(14.0, math.log2(360 * 1.4 / span) - 0.2))
-    view = pdk.ViewState(latitude=(min_lat + max_lat) / 2, longitude=(min_lng + max_lng) / 2,
-                         zoom=zoom)
+    zoom = fit_zoom(min_lng, min_lat, max_lng, max_lat, width_px, height_px)
+    top, bottom = _merc_y(max_lat), _merc_y(min_lat)
+    # the centre in Web Mercator, so the frame is even above and below at any latitude
+    lat = math.degrees(2 * math.atan(math.exp((top + bottom) / 2)) - math.pi / 2)
+    view = pdk.ViewState(latitude=lat, longitude=(min_lng + max_lng) / 2, zoom=zoom)
     return Deck(layers=[layer], initial_view_state=view, map_style=None,
-                    tooltip={"text": tooltip})
+                tooltip={"text": tooltip})
+
+
+# deck.gl draws the whole world (360°, Web Mercator) 512 px wide at zoom 0
+WORLD_PX = 512
+
+
+def _merc_y(lat: float) -> float:
+    """Web Mercator y of a latitude (radians of the projected plane; north is larger)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_zoom(min_lng: float, min_lat: float, max_lng: float, max_lat: float,
+             width_px: float, height_px: float, margin: float = 0.9) -> float:
+    """The deck.gl zoom at which the box fills `margin` of a `width_px` × `height_px` map."""
+    span_x = max(max_lng - min_lng, 1e-4) / 360
+    span_y = max(_merc_y(max_lat) - _merc_y(min_lat), 1e-6) / (2 * math.pi)
+    zoom = math.log2(margin * min(width_px / span_x, height_px / span_y) / WORLD_PX)
+    return max(3.0, min(15.0, zoom))
