@@ -14,6 +14,7 @@ TOPICS: tuple[tuple[str, str], ...] = (
     ("lentera.warehouse.layanan", "pages.layanan"),
     ("lentera.warehouse.musrenbang", "pages.musrenbang"),
     ("lentera.services.warga", "pages.lapor"),
+    ("lentera.services.lokasi", "lapor.methods_place_heading"),
     ("lentera.store.intake", "lapor.methods_store_heading"),
     ("lentera.services.umpan_balik", "pages.lacak"),
     ("lentera.services.ikm", "ikm.title"),
