@@ -266,3 +266,46 @@ def test_satuan_have_labels_and_consent_text_exists():
         assert t(f"forms.satuan_{s}", lang="en") != f"forms.satuan_{s}"
     assert len(t("forms.consent_text", lang="id")) > 100
     assert forms.CONSENT_TEXT_VERSION
+
+
+# ---- any amount 1 … Rp100 miliar, written as people write it, parses back exactly
+
+AMOUNT_MAX = 100_000_000_000
+_PREFIXES = ("", "Rp", "Rp ", "Rp. ", "rp", "IDR ")
+
+
+def _dotted(n: int) -> str:
+    """Thousands grouped with dots, the Indonesian way (the test's own, not the parser's)."""
+    digits = str(n)
+    head = len(digits) % 3 or 3
+    return ".".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+
+
+@given(st.integers(1, AMOUNT_MAX), st.sampled_from(_PREFIXES),
+       st.sampled_from(("", ",00", ",-", ".-")), st.booleans())
+def test_any_grouped_amount_parses_back_exactly(n, prefix, tail, grouped):
+    text = prefix + (_dotted(n) if grouped else str(n)) + tail
+    assert forms.rupiah_or_none(text) == n, text
+
+
+@given(st.integers(1, AMOUNT_MAX), st.sampled_from((("ribu", 3), ("rb", 3), ("juta", 6),
+                                                     ("jt", 6), ("miliar", 9), ("M", 9))),
+       st.sampled_from(_PREFIXES), st.sampled_from(("", " ")))
+def test_any_amount_in_words_parses_back_exactly(n, word_exp, prefix, space):
+    word, exp = word_exp
+    whole, frac = divmod(n, 10 ** exp)
+    # "1,5 juta": the whole part grouped with dots, the fraction after a comma, no trailing zeros
+    number = _dotted(whole) if whole else "0"
+    if frac:
+        number += "," + str(frac).rjust(exp, "0").rstrip("0")
+    text = f"{prefix}{number}{space}{word}"
+    assert forms.rupiah_or_none(text) == n, text
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1,250 miliar", 1_250_000_000), ("1,5 juta", 1_500_000), ("1.500 juta", 1_500_000_000),
+    ("Rp 150.000.000", 150_000_000), ("150 juta", 150_000_000),
+    ("Rp150.000.000,00", 150_000_000), ("1,5 miliar", 1_500_000_000),
+])
+def test_everyday_amounts(text, value):
+    assert forms.rupiah_or_none(text) == value

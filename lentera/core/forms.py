@@ -206,8 +206,11 @@ def rupiah_or_none(value) -> Decimal | None:
     word = m["word"]
     if word and word not in _MULTIPLIERS:
         return None
+    num = m["num"]
     try:
-        x = _amount_number(m["num"])
+        # before a word ("1,250 miliar") a lone comma is the Indonesian decimal mark
+        x = (Decimal(num.replace(",", ".")) if word and re.fullmatch(r"[0-9]+,[0-9]+", num)
+             else _amount_number(num))
     except InvalidOperation:
         return None
     if x is None:
