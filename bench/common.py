@@ -21,7 +21,8 @@ FLOOR_READY = "/_stcore/health"
 
 # (name, url_path) of every public page; "" is what a visitor typing the bare address gets (Beranda).
 PUBLIC_PAGES = [("beranda", ""), ("anggaran", "anggaran"), ("pengaduan", "pengaduan"),
-                ("perizinan", "perizinan"), ("musrenbang", "musrenbang"), ("lapor", "lapor"),
+                ("perizinan", "perizinan"), ("musrenbang", "musrenbang"), ("layanan", "layanan"),
+                ("lapor", "lapor"),
                 ("usulkan", "usulkan"), ("lacak", "lacak"), ("data", "data"), ("tentang", "tentang")]
 # The pages of the crowd in the figures.
 CROWD_PAGES = ["beranda", "anggaran", "pengaduan", "perizinan"]

@@ -437,7 +437,9 @@ def _write_package_zip(con: duckdb.DuckDBPyConnection, work: Path, version: str,
         doc = _package(con, folder, audit_head)
         (folder / "datapackage.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False),
                                                  encoding="utf-8")
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        # level 1: the package re-compresses every CSV (1.2 GB at scale 10); on the realisation
+        # CSV level 6 took 3x as long for a file 15 % smaller (10.5 % vs 8.9 % of the CSV)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for item in sorted(folder.iterdir()):
                 zf.write(item, arcname=f"{PACKAGE_DIR}/{item.name}")
     return target
