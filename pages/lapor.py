@@ -127,6 +127,7 @@ with st.form("lapor_form", enter_to_submit=False):
     form.honeypot()
     form.rate_limited()
     form.field_error("store")
+    form.errors_reminder()
     st.form_submit_button(t("lapor.submit"), key="lapor_submit", type="primary", on_click=_check,
                           icon=":material/send:", width="stretch")
 

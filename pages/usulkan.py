@@ -114,6 +114,7 @@ with st.form("usulkan_form", enter_to_submit=False):
 
     form.honeypot()
 
+    form.errors_reminder()
     st.form_submit_button(t("usulkan.check"), key="usulkan_check", type="primary",
                           on_click=_check,
                           icon=":material/travel_explore:", width="stretch")

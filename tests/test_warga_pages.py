@@ -344,3 +344,32 @@ def test_address_trusts_forwarded_only_behind_a_proxy():
     assert warga.address_from("10.0.0.1", headers, trust_proxy=False) == "10.0.0.1"
     assert warga.address_from("10.0.0.1", headers, trust_proxy=True) == "10.0.0.9"
     assert warga.address_from(None, {}, trust_proxy=True) is None
+
+
+def error_before(at: AppTest, widget_key: str) -> str | None:
+    """The st.error shown right before the widget, after the previous widget (None if none)."""
+    nodes = flat(at.main)
+    index = next(i for i, n in enumerate(nodes) if getattr(n, "key", None) == widget_key)
+    for node in reversed(nodes[:index]):
+        if node.type == "error":
+            return node.value
+        if node.type in WIDGETS:
+            return None
+    return None
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_send_button_names_what_still_stops_it(lang):
+    at = submit(fill_lapor(open_page("pages/lapor.py", lang), judul="", isi=""))
+    names = ", ".join(t(k, lang=lang) for k in ("forms.label_judul", "forms.label_isi"))
+    assert error_before(at, "lapor_submit") == t("forms.fields_to_fix", lang=lang, fields=names)
+    # one fixed and sent again: the reminder names only the other
+    at.text_input(key="lapor_judul").set_value("Jalan berlubang di depan SD")
+    at = submit(at)
+    assert error_before(at, "lapor_submit") == t(
+        "forms.fields_to_fix", lang=lang, fields=t("forms.label_isi", lang=lang))
+    at = check(fill_usulan(open_page("pages/usulkan.py", lang), "", volume="0"))
+    reminder = error_before(at, "usulkan_check")
+    assert reminder is not None
+    assert t("forms.label_usulan", lang=lang) in reminder
+    assert t("forms.label_volume", lang=lang) in reminder

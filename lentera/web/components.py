@@ -244,6 +244,12 @@ class CitizenForm:
             if named:
                 st.caption(t("forms.fields_to_fix", fields=", ".join(named)))
 
+    def errors_reminder(self) -> None:
+        """Beside the send button: which fields still stop it (the notice above is out of sight)."""
+        named = [t(FIELD_LABELS[f]) for f in self.errors if f in FIELD_LABELS]
+        if named and not self.errors.get("store"):
+            st.error(t("forms.fields_to_fix", fields=", ".join(named)), icon=":material/error:")
+
     def photo_uploader(self, label: str, key: str) -> None:
         """Up to three photos of any type, so a refused one is explained beside it, not dropped.
 
