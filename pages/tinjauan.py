@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lentera.core import fmt
+from lentera.core import config, fmt
 from lentera.core.i18n import get_lang, t
 from lentera.figures import digest as digest_fig
-from lentera.services import petugas, tinjauan
+from lentera.services import ikm, petugas, tinjauan
 from lentera.web import chart, session, ui, url
 from lentera.web.text import literal
 
@@ -69,7 +69,22 @@ if user.role in ("opd", "admin"):
                                "masuk": t("petugas.col_masuk"),
                                "hari_kerja": t("petugas.col_hari_kerja"),
                                "hari_lewat": t("petugas.col_lewat")})
-        st.caption(t("petugas.office_ikm"))
+        # satisfaction (IKM) at the end of this week beside the end of the last
+        ikm_now, ikm_before = (ikm.office_until(office, data["end"]),
+                               ikm.office_until(office, data["prev_end"]))
+        if ikm_now is None or ikm_now["nilai_ikm"] is None:
+            st.caption(t("petugas.office_ikm_none", n=fmt.number(ikm_now["responden"] if ikm_now
+                                                                 else 0),
+                         min=config.MIN_CASES_FOR_RANKING))
+        else:
+            before = ikm_before["nilai_ikm"] if ikm_before else None
+            st.metric(t("petugas.office_ikm_title"),
+                      f"{fmt.number(ikm_now['nilai_ikm'], 2)} ({ikm_now['mutu']})",
+                      delta=None if before is None else fmt.number(ikm_now["nilai_ikm"] - before, 2),
+                      delta_color="normal",
+                      help=t("petugas.office_ikm_help", n=fmt.number(ikm_now["responden"]),
+                             indikatif=t("petugas.office_ikm_indikatif") if ikm_now["indikatif"]
+                             else ""))
 
 st.subheader(t("petugas.pack_summary"), anchor=False)
 if data["sample"]:

@@ -9,6 +9,8 @@ in all, the value is indikatif: the mean of the overall question × 25. Fewer ra
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from lentera.core import config, forms
@@ -77,6 +79,20 @@ def per_office() -> pl.DataFrame:
                          schema={"kode_skpd": pl.String, "nama_skpd": pl.String})
     return (ikm(frame, "kode_skpd").join(names, on="kode_skpd", how="left")
             .select("kode_skpd", "nama_skpd", pl.exclude("kode_skpd", "nama_skpd")))
+
+
+def office_until(kode_skpd: str, until: dt.date) -> dict | None:
+    """The office's IKM over the ratings given up to the end of `until` (its row of `ikm`, or
+    None without ratings): the office view shows it at the end of this week and of the last."""
+    zone = config.local_zone()
+    rows = [r for r in umpan_balik.ratings()
+            if r["jenis"] == "pengaduan" and r["kode_skpd"] == kode_skpd and r["at"] is not None
+            # the store keeps UTC; a week ends at midnight in the region's own time
+            and r["at"].replace(tzinfo=dt.UTC).astimezone(zone).date() <= until]
+    if not rows:
+        return None
+    frame = pl.DataFrame([{k: r[k] for k in SCHEMA} for r in rows], schema=SCHEMA, orient="row")
+    return ikm(frame, "kode_skpd").row(0, named=True)
 
 
 def per_service() -> pl.DataFrame:
