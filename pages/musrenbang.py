@@ -179,6 +179,7 @@ else:
         caption = t("musrenbang.map_points_caption")
         keys = [(status_label[s], rgb) for s, rgb in maps.STATUS_RGB.items()]
         key_ring = t("musrenbang.legend_duplikat")
+        key_title = t("musrenbang.legend_status")
     else:
         agg = musrenbang.per_desa(located).with_columns(
             pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
@@ -191,7 +192,8 @@ else:
         keys = [(fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}", rgb)
                 for lo, hi, rgb in maps.choropleth_legend(agg)]
         key_ring = None
-    legend.show(t("musrenbang.legend_title"), keys, ring=key_ring)
+        key_title = t("musrenbang.legend_per_desa")
+    legend.show(key_title, keys, ring=key_ring)
     chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
     st.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",
