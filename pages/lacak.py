@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from lentera.core import fmt
+from lentera.core import fmt, forms
 from lentera.core.i18n import has, t
 from lentera.services import notify, umpan_balik, warga
 from lentera.store import submissions
@@ -60,10 +60,55 @@ def _rate(ticket: str) -> None:
                                        session.client_address()))
 
 
+def _ask_built(ticket: str, built: umpan_balik.BuiltLoop) -> None:
+    """"Sudah dibangun?" for a proposal in the plan: built, or not yet with a reason; a photo."""
+    st.subheader(t("lacak.dibangun_judul"), anchor=False)
+    st.markdown(t("lacak.dibangun_tanya"))
+    with st.form("lacak_dibangun_form", border=True, enter_to_submit=False):
+        st.radio(t("lacak.dibangun_jawaban"), [True, False], index=None, key="lacak_dibangun",
+                 format_func=lambda v: t("lacak.dibangun_sudah" if v else "lacak.dibangun_belum"))
+        st.text_area(t("lacak.dibangun_alasan"), key="lacak_dibangun_alasan", max_chars=1000,
+                     height=100)
+        # no type filter: every file is checked by content and refused in words
+        st.file_uploader(t("lacak.dibangun_foto"), key="lacak_dibangun_foto",
+                         max_upload_size=forms.UPLOAD_MAX_MB)
+        st.caption(t("lacak.dibangun_foto_catatan"))
+        if st.form_submit_button(t("lacak.dibangun_kirim"), icon=":material/send:",
+                                 type="primary"):
+            state = st.session_state
+            choice = state.get("lacak_dibangun")
+            if choice is None:
+                st.warning(t("lacak.err_pilih_jawaban"), icon=":material/error:")
+                return
+            upload = state.get("lacak_dibangun_foto")
+            outcome = umpan_balik.answer_built(
+                ticket, built.event_id, choice, state.get("lacak_dibangun_alasan"),
+                upload.getvalue() if upload is not None else None, session.session_id(),
+                session.client_address())
+            if outcome == (None, 0):
+                state["lacak_pesan_dibangun"] = True
+            _answered(outcome)
+
+
+def _built_answer(answer) -> None:
+    """The proposer's answer on the proposal's timeline, in words, with its photo."""
+    with st.container(border=True):
+        key = f"lacak.dibangun_riwayat_{'sudah' if answer.jawaban == 'sudah' else 'belum'}"
+        st.markdown(t(key, date=fmt.datetime(warga.local_time(answer.answered_at))))
+        st.caption(t("lacak.by_role", role=t("lacak.role_warga")))
+        if answer.alasan:
+            st.text(answer.alasan)
+        path = submissions.photo_path(answer.foto) if answer.foto else None
+        if path is not None:
+            st.image(str(path), width=320)
+
+
 # Citizen forms write to the submissions store, not the warehouse: no require_warehouse() here.
 ui.page_header(t("pages.lacak"), t("pages.lacak_intro"))
 if st.session_state.pop("lacak_pesan", None):
     st.success(t("lacak.dibuka_kembali"), icon=":material/replay:")
+if st.session_state.pop("lacak_pesan_dibangun", None):
+    st.success(t("lacak.dibangun_terima_kasih"), icon=":material/construction:")
 
 # The URL seeds the box once per visit (a shared link); typing then drives the URL.
 if "lacak_tiket" not in st.session_state:
@@ -168,8 +213,15 @@ elif loop.may_rate:
     _rate(view["ticket"])
 elif loop.rating:
     st.success(t("lacak.terima_kasih_nilai", nilai=loop.rating["nilai"]), icon=":material/star:")
+built = umpan_balik.built_of(view["ticket"], view["kind"])
+if built.ask:
+    _ask_built(view["ticket"], built)
 
+# the photo of a "Sudah dibangun?" answer is shown with that answer on the timeline
+answer_photo = built.answer.foto if built.answer else None
 for photo in view.get("photos") or []:
+    if photo["file_name"] == answer_photo:
+        continue
     path = submissions.photo_path(photo["file_name"])
     if path is not None:
         st.image(str(path), width=320)
@@ -194,4 +246,6 @@ for answered in loop.history:
         with st.container(border=True):
             st.markdown(t(f"lacak.ditutup_{'warga' if answered['jawaban'] == 'sudah' else 'otomatis'}",
                           date=fmt.datetime(warga.local_time(answered["at"]))))
+if built.answer:
+    _built_answer(built.answer)
 st.caption(t("lacak.times_note"))

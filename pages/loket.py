@@ -4,7 +4,7 @@ import streamlit as st
 
 from lentera.core import fmt, forms
 from lentera.core.i18n import get_lang, t
-from lentera.services import petugas
+from lentera.services import petugas, umpan_balik
 from lentera.store import auth, submissions
 from lentera.web import cite, session, ui
 
@@ -84,4 +84,40 @@ if go:
             ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
         else:
             st.session_state["loket_n"] = n + 1
+            st.rerun()
+
+
+# ---- an applicant rates a permit or civil-registry service at the desk (Perizinan's IKM)
+st.divider()
+st.subheader(t("petugas.nilai_judul"), anchor=False)
+st.caption(t("petugas.nilai_intro"))
+if st.session_state.get("loket_nilai_ok"):
+    st.success(st.session_state.pop("loket_nilai_ok"), icon=":material/star:")
+services = dict(umpan_balik.desk_services())
+offices = {r["kode_skpd"]: r["nama_skpd"] for r in forms.skpd_rows()}
+scale = list(umpan_balik.SKALA)
+m = st.session_state.get("loket_nilai_n", 0)  # new keys after each rating: the next starts empty
+with st.form(f"loket_nilai_form.{m}", border=True, enter_to_submit=False):
+    layanan = st.selectbox(t("petugas.nilai_layanan"), list(services), index=None,
+                           placeholder=choose, format_func=services.get, key=f"loket_nl.{m}")
+    kantor = st.selectbox(t("petugas.nilai_kantor"), list(offices), index=None,
+                          placeholder=choose, format_func=offices.get, key=f"loket_nk.{m}")
+    nilai = st.radio(t("petugas.nilai_nilai"), scale, index=None, key=f"loket_nv.{m}",
+                     format_func=lambda v: t(f"lacak.skala_{v}"))
+    with st.expander(t("lacak.unsur_rinci")):
+        unsur = {u: st.radio(t(f"lacak.{u}"), scale, index=None, horizontal=True,
+                             key=f"loket_nu_{u}.{m}") for u in umpan_balik.UNSUR}
+    rated = st.form_submit_button(t("petugas.nilai_simpan"), icon=":material/star:")
+if rated:
+    try:
+        error = umpan_balik.rate_at_desk(st.session_state, layanan, kantor, nilai, unsur)
+    except auth.AuthError as exc:
+        ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
+    else:
+        if error:
+            st.error(t(error), icon=":material/error:")
+        else:
+            st.session_state["loket_nilai_ok"] = t("petugas.nilai_tersimpan",
+                                                   layanan=services[layanan], nilai=nilai)
+            st.session_state["loket_nilai_n"] = m + 1
             st.rerun()

@@ -220,6 +220,9 @@ konfirmasi = Table(
     Column("ticket", String(16), ForeignKey("submission.ticket"), nullable=False, index=True),
     Column("jawaban", String(10), nullable=False),
     Column("at", DateTime, nullable=False),
+    # "Sudah dibangun?" of a proposal: the reason of "belum" and the photo's file (revision 0008)
+    Column("alasan", Text),
+    Column("foto", String(64)),
     CheckConstraint("jawaban IN ('sudah', 'belum', 'otomatis')", name="ck_konfirmasi_jawaban"),
 )
 

@@ -5,7 +5,11 @@ citizen confirms), `belum` (the citizen says it is not fixed: the case goes back
 `ditindaklanjuti` with the reason as the event's public note, in the same transaction) or
 `otomatis` (no answer within the working days the service layer allows). A ticket is rated once
 (`penilaian`, unique ticket), only after its case is closed; desk ratings of a service carry no
-ticket. Free text is redacted before it is stored.
+ticket (the clerk who records one is in the audit log). Free text is redacted before it is stored.
+
+A proposal that reached `masuk_rkpd` is asked "Sudah dibangun?" once per ticket: `sudah` or
+`belum` with a reason, optionally a photo (re-encoded by lentera.store.photos, its file named in
+`konfirmasi.foto`); the answer changes no status.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
-from lentera.store import engine, events
+from lentera.store import audit, engine, events, photos
 from lentera.store import tables as T
 from lentera.store.errors import SubmissionError, SubmissionNotFoundError, TransitionError
 from lentera.store.redaction import redact
@@ -24,6 +28,9 @@ UNSUR = T.UNSUR_IKM
 REOPEN_STATUS = "ditindaklanjuti"
 REOPEN_REASON = "warga_belum_selesai"
 MAX_TEXT = 1000
+# The store's furthest stage of a proposal: the store keeps no link to the APBD's sub kegiatan.
+BUILT_STATUS = "masuk_rkpd"
+DESK_AUDIT_ACTION = "loket_nilai"
 
 
 class AlreadyAnsweredError(TransitionError):
@@ -154,12 +161,19 @@ def rate(ticket: str, nilai: int, unsur: dict[str, int | None] | None = None,
 
 
 def rate_service(jenis: str, layanan: str, kode_skpd: str | None, nilai: int,
-                 unsur: dict[str, int | None] | None = None) -> None:
-    """A rating given at the desk for a service (no ticket): permits, walk-in cases."""
+                 unsur: dict[str, int | None] | None = None, *, actor: str | None = None,
+                 role: str | None = None) -> None:
+    """A rating given at the desk for a service (no ticket): permits, walk-in cases.
+
+    With `actor` and `role` (the clerk) the rating and its audit entry commit together.
+    """
     scores = _scores(nilai, unsur)
     with engine.write_transaction() as conn:
         conn.execute(insert(T.penilaian).values(jenis=jenis, layanan=layanan,
                                                 kode_skpd=kode_skpd, at=T.utc_now(), **scores))
+        if actor is not None:
+            audit.record(conn, actor=actor, role=role or "loket", action=DESK_AUDIT_ACTION,
+                         reason_code=jenis, note=f"{layanan} · {kode_skpd or '-'} · {nilai}")
 
 
 def rating_of(ticket: str) -> dict | None:
@@ -178,3 +192,80 @@ def ratings() -> list[dict]:
         rows = conn.execute(select(p.c.jenis, p.c.kode_skpd, p.c.layanan, p.c.at, p.c.nilai,
                                    *[p.c[u] for u in UNSUR]).order_by(p.c.id)).all()
     return [dict(r._mapping) for r in rows]
+
+
+# ---- "Sudah dibangun?" for proposals in the plan
+
+
+@dataclass(frozen=True)
+class Built:
+    """A proposal's latest move to `masuk_rkpd` and the ticket's one answer (None while open)."""
+
+    ticket: str
+    event_id: int
+    at: dt.datetime  # naive UTC, as stored
+    status: str
+    jawaban: str | None
+    alasan: str | None
+    foto: str | None
+    answered_at: dt.datetime | None  # aware UTC
+
+
+def built_question(ticket: str) -> Built | None:
+    """The proposal's question and its answer; None if it never reached `masuk_rkpd`."""
+    e, k, s = T.event, T.konfirmasi, T.submission
+    with engine.read_connection() as conn:
+        row = conn.execute(
+            select(e.c.id, e.c.at, s.c.status)
+            .join(s, s.c.ticket == e.c.ticket)
+            .where(e.c.ticket == ticket, s.c.kind == "usulan", e.c.to_status == BUILT_STATUS)
+            .order_by(e.c.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        ans = conn.execute(select(k.c.jawaban, k.c.alasan, k.c.foto, k.c.at)
+                           .where(k.c.ticket == ticket).order_by(k.c.at).limit(1)).first()
+    return Built(ticket, row.id, row.at, row.status, ans.jawaban if ans else None,
+                 ans.alasan if ans else None, ans.foto if ans else None,
+                 T.aware(ans.at) if ans else None)
+
+
+def answer_built(ticket: str, event_id: int, built: bool, alasan: str | None = None,
+                 photo: photos.ProcessedPhoto | None = None) -> None:
+    """The one answer of a proposal's ticket to "Sudah dibangun?"; `belum` needs a reason."""
+    note = redact((alasan or "")[:MAX_TEXT]) or None
+    if not built and not note:
+        raise SubmissionError("a reason is required")
+    s, k, e = T.submission, T.konfirmasi, T.event
+    staged = photos.stage_photo(photo) if photo is not None else None
+    try:
+        now = T.utc_now()
+        with engine.write_transaction() as conn:
+            row = conn.execute(select(s.c.kind, s.c.status).where(s.c.ticket == ticket)
+                               .with_for_update()).first()
+            if row is None or row.kind != "usulan":
+                raise SubmissionNotFoundError(ticket)
+            last = conn.execute(select(e.c.id).where(e.c.ticket == ticket,
+                                                     e.c.to_status == BUILT_STATUS)
+                                .order_by(e.c.id.desc()).limit(1)).scalar()
+            if row.status != BUILT_STATUS or last != event_id:
+                raise TransitionError("the proposal is not waiting for this answer")
+            # one answer per ticket (writers take turns: the check and the insert are one step)
+            if conn.execute(select(k.c.event_id).where(k.c.ticket == ticket)).first() is not None:
+                raise AlreadyAnsweredError("answered already")
+            if staged is not None:
+                p = staged.photo
+                conn.execute(insert(T.photo).values(
+                    ticket=ticket, file_name=staged.file_name, sha256=p.sha256, width=p.width,
+                    height=p.height, bytes=p.size, created_at=now))
+            conn.execute(insert(k).values(
+                event_id=event_id, ticket=ticket, jawaban="sudah" if built else "belum", at=now,
+                alasan=note, foto=staged.file_name if staged is not None else None))
+    except BaseException:
+        if staged is not None:
+            photos.discard_staged(staged)
+        raise
+    if staged is not None:
+        try:
+            photos.commit_staged(staged)
+        except OSError:  # the row is committed: the photo sweep finishes the rename
+            pass
