@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -95,6 +96,12 @@ def simplify(geometry: dict, tol: float = SIMPLIFY_DEG) -> dict:
 
 
 _LIGHT: dict[int, tuple[dict, dict]] = {}
+
+
+@lru_cache(maxsize=256)
+def _drawn_text(geojson: str) -> dict:
+    """A boundary kept as GeoJSON text (the warehouse's) as drawn; parsed once per text."""
+    return _drawn(json.loads(geojson))
 
 
 def _drawn(geometry: dict) -> dict:
@@ -245,7 +252,7 @@ def peta_kecamatan(frame: pl.DataFrame, tooltip: str) -> pdk.Deck:
     """
     colours = _shade(frame["per_1000"].to_list())
     items = [
-        (_drawn(json.loads(r["geojson"])),
+        (_drawn_text(r["geojson"]),
          {"nama": r["nama_kecamatan"], "jumlah": r["jumlah"],
           "per_1000": None if r["per_1000"] is None else round(r["per_1000"], 2), "warna": c})
         for r, c in zip(frame.iter_rows(named=True), colours, strict=True) if r["geojson"]
