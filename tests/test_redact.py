@@ -38,6 +38,9 @@ from lentera.core.privacy import redact, redact_text
         ("NIK 6112\u200b0517\u200b0890\u200b0001", "NIK [NIK]"),
         ("KK 61.12.05.17.08.90.0001", "KK [NIK]"),
         ("hp (0813) 7771-2345", "hp [TELEPON]"),
+        # a dash inside the bracket: four characters between two digits (found by Hypothesis)
+        ("hp (08 -) 100000000", "hp [TELEPON]"),
+        ("hp (0813 -) 77712345", "hp [TELEPON]"),
         ("hp 62.813.7771.2345", "hp [TELEPON]"),
         ("hp +62 (0) 813-7771-2345", "hp [TELEPON]"),
         ("hp (+62) 813 7771 2345", "hp [TELEPON]"),

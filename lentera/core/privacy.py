@@ -76,8 +76,9 @@ def _protect(s: str) -> str:
 
 # Between two digits: up to three spaces, dots, slashes or dashes ("  ", " - ", "/", ".").
 _GAP = r"[ \t./\-]{0,3}"
-# Phones may also wrap the area or mobile prefix in brackets: (0813) 7771-2345.
-_PGAP = r"[ \t./\-()]{0,3}"
+# Phones may also wrap the area or mobile prefix in brackets: (0813) 7771-2345, (0813 -) 7771…;
+# a bracket after a dash and a space makes four characters between two digits.
+_PGAP = r"[ \t./\-()]{0,4}"
 _NIK = re.compile(rf"(?<![{_NOT_AFTER_MARK}])[0-9](?:{_GAP}[0-9]){{15}}(?![0-9])")
 # Mobile: 08…, +62 8…, 62 8…, (+62) 8…, +62 (0) 8…; 7-12 digits after the 8.
 _MOBILE = rf"(?:\(?(?:\+[ \t]?)?62(?:{_PGAP}0)?|\(?0){_PGAP}8(?:{_PGAP}[0-9]){{7,12}}"
