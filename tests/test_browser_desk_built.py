@@ -72,7 +72,8 @@ def test_desk_ratings_show_in_perizinan_ikm(few_cases, own_server, browser, lang
             page.get_by_role("option", name=label, exact=True).click()
             page.get_by_text(t(f"lacak.skala_{n}", lang=lang), exact=True).click()
             if i == 0:
-                page.screenshot(path=str(SHOTS / f"loket_nilai_{lang}.png"), full_page=True)
+                heading.scroll_into_view_if_needed()
+                page.screenshot(path=str(SHOTS / f"loket_nilai_{lang}.png"))
             page.get_by_role("button", name=t("petugas.nilai_simpan", lang=lang)).click()
             expect(page.get_by_text(t("petugas.nilai_tersimpan", lang=lang, layanan=label,
                                       nilai=n))).to_be_visible(timeout=WAIT)
@@ -121,9 +122,10 @@ def test_sudah_dibangun_on_a_phone(own_server, browser, tmp_path, lang):
     try:
         page.goto(f"{own_server}/lacak?tiket={ticket}&lang={lang}")
         wait_idle(page)
-        expect(page.get_by_role("heading", name=t("lacak.dibangun_judul", lang=lang))).to_be_visible(
-            timeout=WAIT)
-        page.screenshot(path=str(SHOTS / f"lacak_dibangun_tanya_{lang}.png"), full_page=True)
+        question = page.get_by_role("heading", name=t("lacak.dibangun_judul", lang=lang))
+        expect(question).to_be_visible(timeout=WAIT)
+        question.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"lacak_dibangun_tanya_{lang}.png"))
         # "not yet" without a reason is refused in words
         page.get_by_text(t("lacak.dibangun_belum", lang=lang), exact=True).click()
         page.get_by_role("button", name=t("lacak.dibangun_kirim", lang=lang)).click()
@@ -150,14 +152,16 @@ def test_sudah_dibangun_on_a_phone(own_server, browser, tmp_path, lang):
         with Image.open(io.BytesIO(path.read_bytes())) as stored:
             assert stored.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
         assert submissions.public_view(ticket)["status"] == "masuk_rkpd"
-        page.screenshot(path=str(SHOTS / f"lacak_dibangun_jawab_{lang}.png"), full_page=True)
+        page.get_by_text(heading).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"lacak_dibangun_jawab_{lang}.png"))
         context.close()
         wide = browser.new_context(viewport={"width": 1280, "height": 900})
         page = wide.new_page()
         page.goto(f"{own_server}/lacak?tiket={ticket}&lang={lang}")
         wait_idle(page)
         expect(page.get_by_text(reason)).to_be_visible(timeout=WAIT)
-        page.screenshot(path=str(SHOTS / f"lacak_dibangun_1280_{lang}.png"), full_page=True)
+        page.get_by_text(reason).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"lacak_dibangun_1280_{lang}.png"))
         wide.close()
     finally:
         context.close()
