@@ -14,7 +14,7 @@ from test_submissions import gps_jpeg, proposal
 
 from lentera.core import config
 from lentera.services import ikm, petugas, umpan_balik
-from lentera.store import audit, auth, events, ratelimit, submissions
+from lentera.store import audit, auth, ratelimit, submissions
 from lentera.store import umpan_balik as store_loop
 
 
@@ -22,10 +22,8 @@ def to_plan(ticket: str) -> None:
     """An official verifies the proposal and moves it into the RKPD (audited like any action)."""
     verif = session_of("verif_u", "verifikator")
     petugas.act(verif, ticket, "verify", "lengkap")
-    events.official_action(ticket, actor="admin_u", role="admin", action="usulan_rkpd",
-                           to_status={"usulan": "masuk_rkpd"},
-                           from_status={"usulan": ("diverifikasi_kecamatan",)},
-                           reason_code="masuk_rkpd")
+    petugas.act(verif, ticket, "accept_opd", "sesuai_renstra_opd")
+    petugas.act(verif, ticket, "to_rkpd", "ditetapkan_rkpd")
 
 
 def audit_rows() -> list[tuple]:
@@ -86,14 +84,17 @@ def test_the_desk_refuses_what_it_cannot_count(store):
 def test_only_a_proposal_in_the_plan_is_asked(store):
     ticket = submissions.create_usulan(proposal(), [], None)
     assert not umpan_balik.built_of(ticket, "usulan").ask
-    petugas.act(session_of("verif_v", "verifikator"), ticket, "verify", "lengkap")
+    verif = session_of("verif_v", "verifikator")
+    petugas.act(verif, ticket, "verify", "lengkap")
     assert not umpan_balik.built_of(ticket, "usulan").ask
     error, _ = umpan_balik.answer_built(ticket, 1, True, None, None, None, None)
     assert error == "lacak.err_tidak_menunggu_dibangun"
-    events.official_action(ticket, actor="admin_v", role="admin", action="usulan_rkpd",
-                           to_status={"usulan": "masuk_rkpd"},
-                           from_status={"usulan": ("diverifikasi_kecamatan",)},
-                           reason_code="masuk_rkpd")
+    # the verifikator's own stage actions (Verifikasi's queue keeps proposals until the RKPD)
+    assert ticket in petugas.queue_verifikasi(verif)["nomor_tiket"].to_list()
+    petugas.act(verif, ticket, "accept_opd", "prioritas_forum_opd")
+    assert not umpan_balik.built_of(ticket, "usulan").ask
+    petugas.act(verif, ticket, "to_rkpd", "masuk_rancangan_rkpd")
+    assert ticket not in petugas.queue_verifikasi(verif)["nomor_tiket"].to_list()
     loop = umpan_balik.built_of(ticket, "usulan")
     assert loop.ask and loop.answer is None
     last = submissions.timeline(ticket)[-1]

@@ -48,6 +48,9 @@ class Action:
 
 _NEW_P = ("diterima", "diverifikasi", "ditunda")
 _NEW_U = ("diusulkan",)
+# A proposal moves on through the musrenbang stages (kecamatan → office → RKPD); the verifikator
+# records each stage, so a proposal in the plan can ask its citizen "Sudah dibangun?" (Lacak).
+_STAGE_U = ("diverifikasi_kecamatan", "diterima_opd")
 ACTIONS: dict[str, Action] = {
     "verify": Action("verifikasi", {"pengaduan": "diverifikasi", "usulan": "diverifikasi_kecamatan"},
                      {"pengaduan": ("diterima", "ditunda"), "usulan": _NEW_U},
@@ -64,6 +67,11 @@ ACTIONS: dict[str, Action] = {
                      ("tidak_jelas", "bukan_pengaduan", "mengandung_sara", "spam")),
     "duplicate": Action("verifikasi", {"pengaduan": "diarsipkan", "usulan": "ditolak"},
                         {"pengaduan": _NEW_P, "usulan": _NEW_U}, ("duplikat",)),
+    "accept_opd": Action("verifikasi", {"usulan": "diterima_opd"},
+                         {"usulan": ("diverifikasi_kecamatan",)},
+                         ("sesuai_renstra_opd", "prioritas_forum_opd")),
+    "to_rkpd": Action("verifikasi", {"usulan": "masuk_rkpd"}, {"usulan": ("diterima_opd",)},
+                      ("masuk_rancangan_rkpd", "ditetapkan_rkpd")),
     "follow_up": Action("tindak_lanjut", {"pengaduan": "ditindaklanjuti"},
                         {"pengaduan": ("didisposisi", "ditindaklanjuti")},
                         ("survei_lokasi", "dijadwalkan", "sedang_dikerjakan", "koordinasi")),
@@ -71,7 +79,8 @@ ACTIONS: dict[str, Action] = {
                     {"pengaduan": ("didisposisi", "ditindaklanjuti")},
                     ("selesai_diperbaiki", "selesai_dijelaskan", "selesai_diteruskan")),
 }
-VERIFIKASI_ACTIONS = ("verify", "dispose", "ask_more", "not_ours", "reject", "duplicate")
+VERIFIKASI_ACTIONS = ("verify", "dispose", "ask_more", "not_ours", "reject", "duplicate",
+                      "accept_opd", "to_rkpd")
 TINDAK_LANJUT_ACTIONS = ("follow_up", "close")
 CONTACT_REASONS = ("konfirmasi_lokasi", "minta_kelengkapan", "sampaikan_jawaban")
 LOKET_KANAL = ("langsung", "surat", "telepon", "whatsapp", "sms")
@@ -113,11 +122,13 @@ _QUEUE_COLUMNS = ("nomor_tiket", "tanggal_masuk", "status", "kategori", "kanal",
 
 
 def queue_verifikasi(session: MutableMapping) -> pl.DataFrame:
-    """New complaints and proposals awaiting verification, oldest first, with their SLA clocks."""
+    """New complaints and proposals awaiting verification or their next musrenbang stage, oldest
+    first, with their SLA clocks."""
     auth.check(session, "verifikasi")
     p = submissions.pengaduan_frame().filter(pl.col("status").is_in(_NEW_P))
     p = _with_clock(p.select(_QUEUE_COLUMNS)).with_columns(pl.lit("pengaduan").alias("jenis"))
-    u = (submissions.usulan_frame(with_support=True).filter(pl.col("status").is_in(_NEW_U))
+    u = (submissions.usulan_frame(with_support=True)
+         .filter(pl.col("status").is_in(_NEW_U + _STAGE_U))
          .select(pl.col("id_usulan").alias("nomor_tiket"), "tanggal_masuk", "status",
                  pl.col("bidang_urusan").alias("kategori"), pl.lit("web").alias("kanal"),
                  "nama_desa", "nama_kecamatan", pl.col("kode_skpd_tujuan").alias("kode_skpd"),
