@@ -28,7 +28,9 @@ pilih = ui.qp_get("layanan", "", allowed=layanan.katalog()["kode"].to_list())
 found = layanan.cari(q, peristiwa or None)
 if pilih and not q and not peristiwa:
     found = found.filter(pl.col("kode") == pilih)
-found = layanan.dengan_waktu(found, tahun) if ready else layanan.tanpa_waktu(found)
+# the actual times come from the shared cache (a query over every application of the year)
+found = (layanan.dengan_waktu(found, tahun, times=ui.cached(layanan.waktu, tahun=tahun))
+         if ready else layanan.tanpa_waktu(found))
 
 if found.is_empty():
     st.info(t("layanan.tidak_ketemu", q=q))

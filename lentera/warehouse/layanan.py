@@ -131,9 +131,11 @@ def waktu(tahun: int | None = None) -> pl.DataFrame:
         "p90_hari_kerja", "median_hari_kotor", "persen_tepat_waktu", "cukup")
 
 
-def dengan_waktu(frame: pl.DataFrame, tahun: int | None = None) -> pl.DataFrame:
-    """The catalogue rows of `frame` with the actual times of the chosen year beside them."""
-    return frame.join(waktu(tahun), on="jenis_layanan", how="left")
+def dengan_waktu(frame: pl.DataFrame, tahun: int | None = None,
+                 times: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The catalogue rows of `frame` with the actual times of the chosen year beside them
+    (`times`: `waktu(tahun)` already computed, e.g. from the page's cache)."""
+    return frame.join(waktu(tahun) if times is None else times, on="jenis_layanan", how="left")
 
 
 def tanpa_waktu(frame: pl.DataFrame) -> pl.DataFrame:
