@@ -100,7 +100,8 @@ def test_streamlit_words_are_in_the_pages_language(streamlit_server, page, lang)
     zone = page.locator("[data-testid=stFileUploaderDropzone]").first
     # what is seen is what a screen reader reads: the button's name is our word
     button = t("streamlit.upload_button", lang=lang)
-    assert zone.get_by_role("button", name=button, exact=True).count() == 1
+    # (waited for: the page's script swaps Streamlit's words after the uploader is drawn)
+    expect(zone.get_by_role("button", name=button, exact=True)).to_have_count(1, timeout=10_000)
     expect_text(zone.locator("button [data-testid=stMarkdownContainer] p"), button)
     limit = t("streamlit.upload_limit", lang=lang, mb=forms.UPLOAD_MAX_MB)
     expect_text(zone.locator("[data-testid=stFileUploaderDropzoneInstructions]"), limit)
