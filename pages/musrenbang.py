@@ -61,7 +61,8 @@ with st.expander(t("musrenbang.filters") + (f" ({_active})" if _active else ""),
 filters = {"tahun": int(tahun) if tahun else None, "status": status or None,
            "sumber": sumber or None, "bidang": bidang or None, "opd": opd or None,
            "kecamatan": kecamatan or None}
-rows = ui.cached(musrenbang.usulan_filtered, radius_m=float(radius), **filters)
+query = {"radius_m": float(radius), **filters}  # what every frame below is computed from
+rows = ui.cached(musrenbang.usulan_filtered, **query)
 
 # --- "from proposal to money" for one sub kegiatan (the Anggaran page links here) ------------
 kode_sub = ui.qp_get("kode_sub_kegiatan", "")
@@ -203,20 +204,21 @@ else:
 
 # --- pipeline -----------------------------------------------------------------------------
 st.subheader(t("musrenbang.pipeline"))
-fun = musrenbang.funnel(rows)
-chart.chart(figures.alur(fun, stage_label), fun, name="usulan_alur", key="funnel",
-            caption=t("musrenbang.pipeline_caption"))
+fun = ui.derived(musrenbang.funnel, musrenbang.usulan_filtered, **query)
+memo = tuple(sorted(query.items()))
+chart.chart(lambda: figures.alur(fun, stage_label), fun, name="usulan_alur", key="funnel",
+            caption=t("musrenbang.pipeline_caption"), memo=memo)
 
 by = url.choice(PAGE, "rincian", ["nama_kecamatan", "bidang_urusan"], default="nama_kecamatan",
                 label=t("musrenbang.pipeline_by"), kind="segmented_control",
                 format_func=lambda v: t("musrenbang.by_kecamatan") if v == "nama_kecamatan"
                 else t("musrenbang.by_bidang"))
-mix = musrenbang.stage_mix_by(rows, by)
-chart.chart(figures.tahap_per(mix, by, musrenbang.STAGES, stage_label), mix,
-            name=f"usulan_tahap_per_{by}", key="stage_mix")
+mix = ui.derived(musrenbang.stage_mix_by, musrenbang.usulan_filtered, by, **query)
+chart.chart(lambda: figures.tahap_per(mix, by, musrenbang.STAGES, stage_label), mix,
+            name=f"usulan_tahap_per_{by}", key="stage_mix", memo=(memo, by))
 
 st.subheader(t("musrenbang.rejections"))
-reasons = musrenbang.rejection_reasons(rows)
+reasons = ui.derived(musrenbang.rejection_reasons, musrenbang.usulan_filtered, **query)
 if reasons.is_empty():
     st.info(t("musrenbang.no_rejections"))
 else:
@@ -232,7 +234,7 @@ else:
 # --- from proposal to money ---------------------------------------------------------------
 st.subheader(t("musrenbang.money"))
 st.caption(t("musrenbang.money_caption"))
-paid = musrenbang.funded(rows)
+paid = ui.derived(musrenbang.funded, musrenbang.usulan_filtered, **query)
 unmatched = int(rows["tautan_tidak_cocok"].sum()) if rows.height else 0
 if unmatched:
     st.caption(t("musrenbang.money_unmatched", n=fmt.number(unmatched)))

@@ -239,6 +239,26 @@ def cached(fn: Callable[..., Any], **kwargs: Any) -> Any:
     return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
 
 
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _derived_call(module: str, name: str, src_module: str, src_name: str, warehouse: str,
+                  version: str, kwargs: tuple, extra: tuple) -> Any:
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    source = cached(getattr(importlib.import_module(src_module), src_name), **dict(kwargs))
+    return target(source, *extra)
+
+
+def derived(fn: Callable[..., Any], source: Callable[..., Any], *extra: Any, **kwargs: Any) -> Any:
+    """`fn(cached(source, **kwargs), *extra)` through the shared cache: a frame computed from a
+    cached frame (a page's funnel of its filtered rows) is computed once per filters, not per view.
+    `extra` must be hashable (e.g. a column name)."""
+    value = _derived_call(fn.__module__, fn.__qualname__, source.__module__, source.__qualname__,
+                          str(config.warehouse_path()), db.data_version(),
+                          tuple(sorted(kwargs.items())), extra)
+    return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
+
+
 def _coerce(raw: str, default: Any) -> Any:
     """The URL text as the type of `default` (bool, int, float, date or str); ValueError if not."""
     if isinstance(default, bool):
