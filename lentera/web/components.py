@@ -12,103 +12,14 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import polars as pl
 import streamlit as st
 
-from lentera.core import config, fmt, forms
+from lentera.core import forms
 from lentera.core.i18n import t
 from lentera.figures import maps
-from lentera.services import lokasi, petugas, warga
-from lentera.store import auth, engine, photos
+from lentera.services import lokasi, warga
+from lentera.store import engine, photos
 from lentera.warehouse import geo
-from lentera.web import ui, url
-from lentera.web.text import literal
-
-# ---------------------------------------------------------------- officials' queue
-
-_QUEUE_LABELS = {"nomor_tiket": "col_tiket", "jenis": "col_jenis", "status": "col_status",
-                 "kategori": "col_kategori", "kanal": "col_kanal", "nama_desa": "col_desa",
-                 "sisa_hari_kerja": "col_sisa", "jeda_panjang": "col_jeda_panjang"}
-
-
-def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame | None:
-    """The labelled queue as a table (oldest first), or an "empty" notice and None."""
-    queue = petugas.labelled(queue_raw, t)
-    if queue.is_empty():
-        st.info(t("petugas.queue_empty"), icon=":material/task_alt:")
-        return None
-    st.caption(t("petugas.queue_count", n=fmt.number(queue.height)))
-    if "jeda_panjang" in columns and queue["jeda_panjang"].any():
-        st.warning(t("petugas.jeda_panjang_note", n=fmt.number(int(queue["jeda_panjang"].sum())),
-                     batas=config.PAUSE_FLAG_DAYS), icon=":material/pause_circle:")
-    shown = [c for c in columns if c != "masuk"]
-    labels: dict[str, Any] = {c: t(f"petugas.{_QUEUE_LABELS[c]}") for c in shown}
-    labels["masuk"] = st.column_config.DateColumn(t("petugas.col_masuk"), format="D MMM YYYY")
-    st.dataframe(
-        queue.select(*[queue["tanggal_masuk"].dt.date().alias("masuk") if c == "masuk" else c
-                       for c in columns]),
-        hide_index=True, width="stretch", column_config=labels)
-    return queue
-
-
-def pick_ticket(page: str, queue: pl.DataFrame) -> str:
-    """The ticket picker, bound to `?tiket=` (a ticket not in this queue is ignored)."""
-    tickets = queue["nomor_tiket"].to_list()
-    return url.choice(page, "tiket", tickets, default=tickets[0], label=t("petugas.pick"),
-                      omit_default=False)
-
-
-def case_detail(ticket: str, info: dict, *, place: bool = False) -> None:
-    """The case: ticket, confidentiality note, title, citizen's text (as text), optionally place."""
-    st.subheader(ticket, anchor=False)
-    if info["rahasia"]:
-        st.caption(t("petugas.rahasia"))
-    if info["judul"]:
-        st.markdown(f"**{literal(info['judul'])}**")
-    st.text(info["isi"] or "")
-    if place:
-        st.caption(" · ".join(x for x in (info["kategori"], info["nama_desa"],
-                                          info["nama_kecamatan"]) if x))
-
-
-def action_form(page: str, user, ticket: str, info: dict, allowed: Sequence[str], *,
-                horizontal: bool = False,
-                extra: Callable[[str], dict] | None = None) -> None:
-    """Action radio, reason and note form, the act itself and its outcome (toast or message).
-
-    `extra(action)` draws action-specific fields inside the form and returns their keyword
-    arguments for `petugas.act` (the dispose target, the duplicate's ticket).
-    """
-    actions = [a for a in petugas.allowed_actions(user, info["kind"], info["status"])
-               if a in allowed]
-    action = st.radio(t("petugas.action"), actions, format_func=lambda a: t(f"petugas.act_{a}"),
-                      key=f"{page}.action", horizontal=horizontal)
-    with st.form(f"{page}.form", border=True):
-        reason = st.selectbox(t("petugas.reason"), petugas.ACTIONS[action].reasons,
-                              format_func=lambda r: t(f"petugas.r_{r}"), key=f"{page}.reason")
-        more = extra(action) if extra is not None else {}
-        note = st.text_area(t("petugas.note"), max_chars=petugas.MAX_NOTE, key=f"{page}.note")
-        go = st.form_submit_button(t("petugas.submit"), type="primary", icon=":material/send:")
-    if not go:
-        return
-    try:
-        done = petugas.act(st.session_state, ticket, action, reason, note, **more)
-    except (petugas.PetugasError, auth.AuthError) as exc:
-        ui.show_error(exc, key="petugas.err_refused", icon=":material/block:")
-        return
-    st.toast(t("petugas.done", ticket=ticket, status=t(f"lacak.status_{done['to_status']}")))
-    url.forget(page, "tiket")
-    st.rerun()
-
-
-def timeline(info: dict, *, reasons: bool = False) -> None:
-    """The case's events, oldest first, folded."""
-    with st.expander(t("petugas.timeline")):
-        for ev in info["timeline"]:
-            st.markdown(f"- {fmt.date(ev['at'].date())} · {t('lacak.status_' + ev['to_status'])}"
-                        + (f" · `{ev['reason_code']}`" if reasons and ev["reason_code"] else "")
-                        + (f" — {literal(ev['public_note'])}" if ev["public_note"] else ""))
-
 
 # ---------------------------------------------------------------- citizens' forms
 
