@@ -1,9 +1,8 @@
-"""Screen parts shared by several pages: the officials' queue and case, the citizens' form pieces.
+"""Screen parts shared by the citizens' pages: the form pieces and the receipt.
 
-Verifikasi and Tindak lanjut draw the same queue table, case detail, action form and timeline
-(`queue_table`, `pick_ticket`, `case_detail`, `action_form`, `timeline`); Lapor and Usulkan share
-the field error, the start-again reset, the kecamatan/desa pair, the honeypot and the ticket
-receipt (`CitizenForm`).
+Lapor and Usulkan share the field error, the start-again reset, the kecamatan/desa pair with its
+map, the honeypot and the ticket receipt (`CitizenForm`); Masuk's plain HTML forms are
+`post_form`. The officials' queue and case are drawn by `lentera.web.kasus`.
 """
 
 from __future__ import annotations
