@@ -9,7 +9,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import fixture_environ, free_port, start_streamlit, stop_streamlit, wait_idle
+from conftest import (
+    fixture_environ,
+    free_port,
+    send_report,
+    start_streamlit,
+    stop_streamlit,
+    wait_idle,
+)
 from playwright.sync_api import expect
 
 from lentera.core import fmt, forms
@@ -169,8 +176,7 @@ def test_kiosk_complaint_carries_the_kiosk_channel(kiosk_server, page):
         "Antrean di loket pelayanan sangat panjang setiap pagi, tidak ada nomor antrean.")
     wait_idle(page)
     _shot(page, "kiosk_lapor_1080x1920")
-    page.get_by_role("button", name=t("lapor.submit")).click()
-    page.get_by_text(t("lapor.sent")).wait_for(timeout=60_000)
+    send_report(page)
     wait_idle(page)
     ticket = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     view = submissions.public_view(ticket)

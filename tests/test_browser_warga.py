@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from conftest import wait_idle
+from conftest import send_report, wait_idle
 from PIL import Image
 
 from lentera.core import forms
@@ -55,8 +55,7 @@ def test_file_complaint_with_photo_then_track(streamlit_server, open_app, tmp_pa
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(photo_file(tmp_path))
     page.get_by_text("jalan.jpg").first.wait_for()
     wait_idle(page)
-    page.get_by_role("button", name=t("lapor.submit", lang=lang)).click()
-    page.get_by_text(t("lapor.sent", lang=lang)).wait_for(timeout=60_000)
+    send_report(page, lang)
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
 

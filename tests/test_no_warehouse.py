@@ -197,7 +197,7 @@ def test_browser_complaint_filed_and_tracked_with_a_truncated_warehouse(fixture_
                                                                         chromium_path, page,
                                                                         tmp_path):
     """A real server over a half-written warehouse: Lapor issues a ticket, Lacak finds it."""
-    from tests.conftest import free_port, start_streamlit, stop_streamlit, wait_idle
+    from tests.conftest import free_port, send_report, start_streamlit, stop_streamlit, wait_idle
 
     path = broken_copy("half", fixture_warehouse.db, tmp_path / "data")
     port = free_port()
@@ -221,8 +221,7 @@ def test_browser_complaint_filed_and_tracked_with_a_truncated_warehouse(fixture_
         page.get_by_label(f"{t('forms.label_judul')} *").fill("Lampu jalan mati di balai desa")
         page.get_by_label(f"{t('forms.label_isi')} *").fill(ISI)
         choose(t("forms.label_desa"), desa)
-        page.get_by_role("button", name=t("lapor.submit")).click()
-        page.get_by_text(t("lapor.sent")).wait_for(timeout=60_000)
+        send_report(page)
         wait_idle(page)
         ticket = page.locator("h2").filter(has_text="LTR-").first.inner_text().strip()
         assert page.locator("[data-testid=stException]").count() == 0

@@ -13,7 +13,7 @@ import signal
 import urllib.request
 
 import pytest
-from conftest import fixture_environ, free_port, wait_idle
+from conftest import fixture_environ, free_port, send_report, wait_idle
 from test_browser_warga import choose
 
 from bench import crowd
@@ -58,8 +58,7 @@ def _file_complaint(page, base: str, judul: str) -> str:
     page.get_by_label(f"{t('forms.label_isi')} *").fill(
         "Lampu jalan di simpang pasar padam sejak seminggu, gelap dan rawan di malam hari.")
     choose(page, t("forms.label_desa"), next(iter(warga.desa_labels(kec).values())))
-    page.get_by_role("button", name=t("lapor.submit")).click()
-    page.get_by_text(t("lapor.sent")).wait_for(timeout=60_000)
+    send_report(page)
     ticket = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     assert TICKET.match(ticket), ticket
     return ticket
