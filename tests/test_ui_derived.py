@@ -6,7 +6,7 @@ from lentera.warehouse import musrenbang
 from lentera.web import ui
 
 
-def test_derived_equals_the_direct_computation_and_is_kept(monkeypatch):
+def test_derived_equals_the_direct_computation_and_is_kept(warehouse_env, monkeypatch):
     calls = []
     real = musrenbang.funnel
 
