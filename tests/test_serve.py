@@ -49,7 +49,8 @@ def stack(fixture_warehouse, store, store_url, tmp_path, monkeypatch):
 
 
 def _file_complaint(page, base: str, judul: str) -> str:
-    page.goto(f"{base}/lapor")
+    # during the outage the page may wait for nginx to give up on the restarting process (15 s)
+    page.goto(f"{base}/lapor", timeout=90_000)
     wait_idle(page)
     kec = next(iter(warga.kecamatan_labels()))
     choose(page, t("forms.label_kecamatan"), warga.kecamatan_labels()[kec])
