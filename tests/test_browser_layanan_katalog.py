@@ -18,6 +18,7 @@ from conftest import (
     wait_idle,
 )
 from playwright.sync_api import expect
+from test_layanan import _independent as independent_times
 
 from lentera.core import fmt, forms
 from lentera.core.i18n import t
@@ -55,27 +56,15 @@ def kiosk_server(fixture_warehouse, chromium_path, tmp_path, monkeypatch):
 
 def _independent(db, jenis: str) -> tuple[float, float, int]:
     """Median and p90 working days (complete file → issued) of issued applications of the year
-    of the data's date, straight from the warehouse's tables and calendar."""
+    of the data's date, straight from the warehouse's tables and calendar (test_layanan's SQL)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         year = con.sql("SELECT coalesce((SELECT year(CAST(value AS DATE)) FROM meta "
                        "WHERE key = 'as_of'), (SELECT year(max(tanggal_permohonan)) "
                        "FROM perizinan))").fetchall()[0][0]
-        return con.sql(
-            """WITH k AS (
-                   SELECT greatest(0, ks.idx - km.idx) AS hari
-                   FROM perizinan AS p
-                   JOIN kalender_kerja AS km
-                     ON km.tanggal = CAST(coalesce(p.tanggal_berkas_lengkap,
-                                                   p.tanggal_permohonan) AS DATE)
-                   JOIN kalender_kerja AS ks ON ks.tanggal = CAST(p.tanggal_selesai AS DATE)
-                   WHERE p.jenis_layanan = $j AND year(p.tanggal_permohonan) = $y
-                     AND p.tanggal_selesai IS NOT NULL
-                     AND p.status NOT IN ('ditolak', 'dikembalikan', 'dicabut'))
-               SELECT median(hari), quantile_cont(hari, 0.9), count(*) FROM k""",
-            params={"j": jenis, "y": year}).fetchall()[0]
     finally:
         con.close()
+    return independent_times(db, jenis, year)
 
 
 def _shot(page, name: str) -> None:
