@@ -150,7 +150,7 @@ def fix_coordinates(work: pl.DataFrame, ref: Reference) -> tuple[pl.DataFrame, l
 
 def finish(source: Source, good: pl.DataFrame, rel: str) -> pl.DataFrame:
     """The table's columns in schema order and types, every text redacted, provenance added."""
-    exprs = []
+    exprs, texts = [], []
     for c in source.columns:
         if c.name == "source_file":
             e = pl.lit(redact_mod.redact_text(rel), dtype=pl.String)
@@ -158,16 +158,17 @@ def finish(source: Source, good: pl.DataFrame, rel: str) -> pl.DataFrame:
             e = pl.col("source_row")
         elif source.name == "perizinan" and c.name == "nama_pemohon":
             # A private person's name never leaves the extractor; a company's may be shown.
-            e = pl.when(pl.col("bentuk_pemohon") == "badan_usaha").then(
-                redact_mod.redact(pl.col(c.name)))
+            e = pl.when(pl.col("bentuk_pemohon") == "badan_usaha").then(pl.col(c.name))
+            texts.append(c.name)
         elif c.kind == "text":
             # Every text column, not only free text: a NIK typed into kategori or nomor_tiket
             # is as public as one in isi. Codes, enums, numbers and dates are parsed, not free.
-            e = redact_mod.redact(pl.col(c.name))
+            e = pl.col(c.name)
+            texts.append(c.name)
         else:
             e = pl.col(c.name)
         exprs.append(e.cast(polars_type(c.sql_type)).alias(c.name))
-    return good.select(exprs)
+    return redact_mod.redact_columns(good.select(exprs), texts)
 
 
 def polars_type(sql_type: str) -> pl.DataType:

@@ -250,11 +250,9 @@ def _apply_issues(work: pl.DataFrame, issues: list[Issue], source: str, rel: str
              for n, v in enumerate(values)], separator=" | ", ignore_nulls=True),
         reason=pl.concat_str([pl.col(f"__r{n}") for n in range(len(labels))],
                              separator="; ", ignore_nulls=True),
-    ).with_columns(
-        # Rejects are stored and printed: never let a NIK or phone in a bad cell through.
-        value=redact_mod.redact(pl.col("value")),
-        reason=redact_mod.redact(pl.col("reason")),
     )
+    # Rejects are stored and printed: never let a NIK or phone in a bad cell through.
+    out = redact_mod.redact_columns(out, ["value", "reason"])
     return mask, out
 
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from lentera.core import config, fmt
+from lentera.core import config, fmt, frames
 from lentera.core.i18n import get_lang, t
 from lentera.store import audit
 from lentera.warehouse import catalog, db, prepared
@@ -163,9 +163,8 @@ else:
         st.markdown(f"#### {t('data.totals_title', column=ds.amount)}")
         st.caption(t(f"data.totals_help_{name}", column=ds.amount))
         sums = ui.cached(catalog.totals, name=name)
-        shown = sums.with_columns(
-            pl.col("jumlah").map_elements(fmt.rupiah_full, return_dtype=pl.String),
-            pl.col("baris").map_elements(fmt.number, return_dtype=pl.String),
+        shown = frames.formatted(sums, {"jumlah": fmt.rupiah_full, "baris": fmt.number})
+        shown = shown.with_columns(
             *([pl.when(pl.col("berlaku")).then(pl.lit(t("data.berlaku_ya")))
                .otherwise(pl.lit("")).alias("berlaku")] if "berlaku" in sums.columns else []),
         )
@@ -194,8 +193,7 @@ if name != LIVE:
         st.markdown(f"#### {t('data.rejects_title')}")
         st.caption(t("data.rejects_help",
                      dataset=catalog.DATASETS["baris_ditolak"].title(lang)))
-        st.dataframe(reasons.with_columns(
-            pl.col("rows").map_elements(fmt.number, return_dtype=pl.String))
+        st.dataframe(frames.formatted(reasons, {"rows": fmt.number})
             .rename({c: t(f"data.col_{c}") for c in reasons.columns}),
             hide_index=True, width="stretch", key="reject_reasons")
         reject_files = catalog.downloads("baris_ditolak", files_version) if published \

@@ -5,7 +5,7 @@ import re
 import polars as pl
 import streamlit as st
 
-from lentera.core import fmt
+from lentera.core import fmt, frames
 from lentera.core.i18n import t
 from lentera.figures import maps
 from lentera.figures import musrenbang as figures
@@ -122,8 +122,7 @@ def _texts(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("tahap_tercapai").replace_strict(
             {i: stage_label[s] for i, s in enumerate(musrenbang.STAGES, start=1)},
             default="–", return_dtype=pl.String).alias("tahap_teks"),
-        pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
-        .alias("biaya_teks"),
+        frames.values(frame["perkiraan_biaya"], fmt.rupiah, name="biaya_teks"),
     )
 
 
@@ -182,9 +181,9 @@ else:
         key_ring = t("musrenbang.legend_duplikat")
         key_title = t("musrenbang.legend_status")
     else:
-        agg = musrenbang.per_desa(located).with_columns(
-            pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)
-            .alias("biaya_teks"))
+        agg = musrenbang.per_desa(located)
+        agg = agg.with_columns(frames.values(agg["perkiraan_biaya"], fmt.rupiah,
+                                             name="biaya_teks"))
         tip = (f"{t('musrenbang.tip_desa')}: {{nama_desa}}\n{t('musrenbang.tip_kecamatan')}: "
                f"{{nama_kecamatan}}\n{t('musrenbang.tip_jumlah')}: {{jumlah}}\n"
                f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
@@ -224,9 +223,8 @@ if reasons.is_empty():
 else:
     tables.capped(
         reasons, name="usulan_alasan_ditolak", key="reasons", file_name=chart.file_name,
-        display=lambda f: f.with_columns(
-            pl.col("status").replace_strict(status_label),
-            pl.col("perkiraan_biaya").map_elements(fmt.rupiah, return_dtype=pl.String)),
+        display=lambda f: frames.formatted(f, {"perkiraan_biaya": fmt.rupiah}).with_columns(
+            pl.col("status").replace_strict(status_label)),
         column_config={"status": t("musrenbang.col_status"), "alasan": t("musrenbang.col_alasan"),
                        "jumlah": t("musrenbang.col_jumlah"),
                        "perkiraan_biaya": t("musrenbang.col_biaya")})
@@ -248,12 +246,11 @@ else:
                   realisasi=fmt.rupiah(total["realisasi"])))
     tables.capped(
         paid, name="usulan_didanai", key="funded", file_name=chart.file_name,
-        display=lambda f: f.with_columns(
+        display=lambda f: frames.formatted(f, {
+            "perkiraan_biaya": fmt.rupiah, "pagu_sub_kegiatan": fmt.rupiah,
+            "realisasi_sub_kegiatan": fmt.rupiah, "serapan": fmt.percent}).with_columns(
             (pl.lit("?kode_sub_kegiatan=") + pl.col("kode_sub_kegiatan") + pl.lit("&tahun=")
-             + pl.col("tahun_rkpd").cast(pl.String)).alias("kode_sub_kegiatan"),
-            *[pl.col(c).map_elements(fmt.rupiah, return_dtype=pl.String)
-              for c in ("perkiraan_biaya", "pagu_sub_kegiatan", "realisasi_sub_kegiatan")],
-            pl.col("serapan").map_elements(fmt.percent, return_dtype=pl.String)),
+             + pl.col("tahun_rkpd").cast(pl.String)).alias("kode_sub_kegiatan")),
         column_config={
             "usulan": t("musrenbang.col_usulan"), "nama_desa": t("musrenbang.col_desa"),
             "tahun_rkpd": st.column_config.NumberColumn(t("musrenbang.col_tahun"), format="%d"),

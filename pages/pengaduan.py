@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from lentera.core import config, fmt
+from lentera.core import config, fmt, frames
 from lentera.core.i18n import t
 from lentera.figures import digest as digest_fig
 from lentera.figures import maps
@@ -142,10 +142,9 @@ table = tahap.select(
 )
 # shares in the reader's notation: Streamlit's own "percent" format writes 87.79% in any language
 shares = (t("pengaduan.c_tepat"), t("pengaduan.c_tepat_kotor"), t("pengaduan.c_ditunda"))
-st.dataframe(table.with_columns(
-    pl.col(c).map_elements(fmt.percent if c in shares else lambda v: fmt.number(v, 1),
-                           return_dtype=pl.String)
-    for c, kind in table.schema.items() if kind.is_float()), hide_index=True, width="stretch")
+st.dataframe(frames.formatted(table, {
+    c: fmt.percent if c in shares else lambda v: fmt.number(v, 1)
+    for c, kind in table.schema.items() if kind.is_float()}), hide_index=True, width="stretch")
 if not sedikit.is_empty():
     st.caption(t("pengaduan.terlalu_sedikit_list", min=MIN,
                  names=", ".join(sedikit["kelompok"].to_list())))
@@ -193,7 +192,7 @@ st.dataframe(tepat_kec.select(
     pl.col("nama_kecamatan").alias(t("pengaduan.c_kecamatan")),
     pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
     pl.col("dinilai").alias(t("pengaduan.c_dinilai")),
-    *[pl.when(pl.col("cukup")).then(pl.col(c).map_elements(fmt.percent, return_dtype=pl.String))
+    *[pl.when(pl.col("cukup")).then(frames.values(tepat_kec[c], fmt.percent))
       .otherwise(pl.lit(t("pengaduan.terlalu_sedikit"))).alias(t(label))
       for c, label in (("persen_tepat_waktu", "pengaduan.c_tepat"),
                        ("persen_tepat_waktu_kotor", "pengaduan.c_tepat_kotor"))],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lentera.core import config, fmt
+from lentera.core import config, fmt, frames
 from lentera.core.i18n import get_lang, t
 from lentera.figures import digest as digest_fig
 from lentera.services import ikm, petugas, tinjauan
@@ -61,8 +61,7 @@ if user.role in ("opd", "admin"):
                                     "lewat_target": t("petugas.col_lewat_target"),
                                     "lewat_maks": t("petugas.col_lewat_maks")})
         if not view["cases"].is_empty():
-            st.dataframe(view["cases"].drop("nama_opd").with_columns(
-                view["cases"]["masuk"].map_elements(fmt.date, return_dtype=str)),
+            st.dataframe(frames.formatted(view["cases"].drop("nama_opd"), {"masuk": fmt.date}),
                 hide_index=True, width="stretch",
                 column_config={"nomor_tiket": t("petugas.col_tiket"),
                                "kategori": t("petugas.col_kategori"),
@@ -114,10 +113,9 @@ if not lag.is_empty():
     st.subheader(t("petugas.laggards_title"), anchor=False)
     st.caption(t("petugas.laggards_note", bulan=fmt.month_year(data["end"].year,
                                                                 data["end"].month)))
-    shown = lag.with_columns(
-        *[lag[c].map_elements(fmt.rupiah, return_dtype=str) for c in ("pagu", "realisasi",
-                                                                      "tertinggal")],
-        *[lag[c].map_elements(fmt.percent, return_dtype=str) for c in ("serapan", "harapan")])
+    shown = frames.formatted(lag, {"pagu": fmt.rupiah, "realisasi": fmt.rupiah,
+                                   "tertinggal": fmt.rupiah, "serapan": fmt.percent,
+                                   "harapan": fmt.percent})
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={c: t(f"petugas.lag_{c}") for c in tinjauan.LAGGARD_COLUMNS})
 if not data["dupes"].is_empty():

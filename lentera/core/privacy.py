@@ -235,7 +235,11 @@ _CANDIDATE = (
 )
 
 
-def _redact_series(s: pl.Series) -> pl.Series:
+def redact_series(s: pl.Series) -> pl.Series:
+    """`redact_text` on every value of a text Series (None stays None), on the calling thread.
+
+    Vectorised: only values that look like a candidate reach Python (see core/frames.py for why
+    no Python runs inside a Polars expression)."""
     s = s.cast(pl.String)
     hit = s.str.contains(_CANDIDATE).fill_null(False)
     if not hit.any():
@@ -244,10 +248,9 @@ def _redact_series(s: pl.Series) -> pl.Series:
     return s.replace(changed) if changed else s
 
 
-def redact(e: pl.Expr) -> pl.Expr:
-    """`redact_text` on every value of a text column (None stays None)."""
-    return e.cast(pl.String).map_batches(_redact_series, return_dtype=pl.String,
-                                         is_elementwise=True)
+def redact_columns(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """The frame with `redact_text` applied to every value of the named text columns."""
+    return frame.with_columns(redact_series(frame[n]) for n in names)
 
 
 # --- logs ------------------------------------------------------------------------------------

@@ -3,10 +3,12 @@ long category labels wrapped or cut (the full text stays in the hover and the ta
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import polars as pl
 
-from lentera.core import fmt
+from lentera.core import fmt, frames
 from lentera.core.i18n import get_lang, t
 
 # Room above the plot for Plotly's toolbar (25 px high), so it never sits on the bars.
@@ -80,24 +82,16 @@ def display_rows(rows: pl.DataFrame, lang: str | None = None) -> pl.DataFrame:
     """The rows as the on-screen table shows them: numbers, shares and dates written in the
     reader's language (`87,8%`, `3 Desember 2026`); the downloads keep the exact values."""
     lang = lang or get_lang()
-    cols = []
+    fns: dict[str, Any] = {}
     for name, dtype in rows.schema.items():
-        col = pl.col(name)
         if dtype.is_float() or isinstance(dtype, pl.Decimal):
-            share = name.startswith(SHARE_PREFIXES)
-            cols.append(col.map_elements(
-                (lambda v: fmt.percent(v, lang=lang)) if share
-                else (lambda v: fmt.number(v, 2 if abs(v) < 1000 else 0, lang=lang)),
-                return_dtype=pl.String, skip_nulls=True))
+            fns[name] = ((lambda v: fmt.percent(v, lang=lang)) if name.startswith(SHARE_PREFIXES)
+                         else (lambda v: fmt.number(v, 2 if abs(v) < 1000 else 0, lang=lang)))
         elif dtype == pl.Date:
-            cols.append(col.map_elements(lambda v: fmt.date(v, lang=lang), return_dtype=pl.String,
-                                         skip_nulls=True))
+            fns[name] = lambda v: fmt.date(v, lang=lang)
         elif dtype == pl.Datetime:
-            cols.append(col.map_elements(lambda v: fmt.datetime(v, lang=lang),
-                                         return_dtype=pl.String, skip_nulls=True))
-        else:
-            cols.append(col)
-    return rows.select(cols)
+            fns[name] = lambda v: fmt.datetime(v, lang=lang)
+    return frames.formatted(rows, fns)
 
 
 # Plotly's own English words (its toolbar) and our key for each, for plotly.js `config.locales`

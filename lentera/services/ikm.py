@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from lentera.core import config, forms
+from lentera.core import config, forms, frames
 from lentera.store import umpan_balik
 
 UNSUR = umpan_balik.UNSUR
@@ -65,8 +65,7 @@ def ikm(frame: pl.DataFrame, by: str, min_cases: int | None = None) -> pl.DataFr
         .when(cukup).then(pl.col("rata_keseluruhan") * KONVERSI)
         .otherwise(None).alias("nilai_ikm"),
         (~lengkap).alias("indikatif"), cukup.alias("cukup"))
-    out = out.with_columns(pl.col("nilai_ikm").map_elements(mutu, return_dtype=pl.String)
-                           .alias("mutu"))
+    out = out.with_columns(frames.values(out["nilai_ikm"], mutu, name="mutu"))
     return (out.select(list(out_schema)).cast(out_schema)
             .sort(["cukup", "nilai_ikm", by], descending=[True, True, False], nulls_last=True))
 

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lentera.core import config, fmt
+from lentera.core import config, fmt, frames
 from lentera.core.i18n import has, t
 from lentera.services import petugas
 from lentera.store import auth
@@ -47,8 +47,8 @@ def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame
                  for k in queue["kanal"].drop_nulls().unique().to_list()}
         queue = queue.with_columns(pl.col("kanal").replace(kanal))
     # dates in the reader's language ("3 Desember 2026"), not the grid's English month names
-    shown = queue.with_columns(pl.col("tanggal_masuk").dt.date()
-                               .map_elements(_short_date, return_dtype=pl.String).alias("masuk"))
+    shown = queue.with_columns(frames.values(queue["tanggal_masuk"].dt.date(), _short_date,
+                                             name="masuk"))
     labels: dict[str, Any] = {
         c: st.column_config.Column(t(f"petugas.{_QUEUE_LABELS[c]}"),
                                    width="small" if c in _SMALL else "medium"
