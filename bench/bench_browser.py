@@ -28,8 +28,10 @@ DEVICES = {
               "device_scale_factor": 2, "throttle": 4},
 }
 # Which filter is changed per page: the first selectbox of the page (its next option), else the
-# ticket lookup, else the sidebar's language switch (a page without filters: Beranda, Tentang).
-FILTER_OF = {"lacak": "ticket", "beranda": "language", "tentang": "language"}
+# ticket lookup, the catalogue's search, or the sidebar's language switch (a page without
+# filters: Beranda, Tentang).
+FILTER_OF = {"lacak": "ticket", "layanan": "search", "beranda": "language",
+             "tentang": "language"}
 
 # Every change of stApp's script state, with the page's clock (ms since navigation start).
 _RECORDER = """
@@ -76,11 +78,17 @@ def _change_filter(page, kind: str) -> tuple[str, float | None]:
     """Change one filter; (what was changed, seconds from the action to idle)."""
     main = page.locator("[data-testid=stMain]")
     if kind == "ticket":
+        # the lookup's button, as a phone user taps it (Enter does not submit on a touch device)
+        main.locator("[data-testid=stTextInput] input").first.fill("LTR-0000-0000")
+        _arm(page)
+        main.locator("[data-testid=stFormSubmitButton] button").first.click()
+        what = "ticket lookup (an unknown number)"
+    elif kind == "search":
         box = main.locator("[data-testid=stTextInput] input").first
-        box.fill("LTR-0000-0000")
+        box.fill("akta")
         _arm(page)
         box.press("Enter")
-        what = "ticket lookup (an unknown number)"
+        what = "search 'akta'"
     elif kind == "language":
         radio = page.locator("[data-testid=stSidebar] label", has_text="English").first
         if page.locator("[data-testid=stSidebar][data-collapsed=true]").count():

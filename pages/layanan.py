@@ -90,13 +90,15 @@ for r in found.iter_rows(named=True):
                 ("&lang=en" if lang == "en" else "")
             links[2].download_button(
                 t("layanan.unduh_pdf"), icon=":material/print:", mime="application/pdf",
-                data=ui.cached(lembar.lembar_pdf, row=r, url=page_url, lang=lang, as_of=as_of),
+                # built when clicked, not on every view (a PDF per service was most of a view's CPU)
+                data=lambda r=r, page_url=page_url: lembar.lembar_pdf(
+                    row=r, url=page_url, lang=lang, as_of=as_of),
                 file_name=f"layanan-{r['kode']}.pdf", key=f"layanan_pdf_{r['kode']}")
 
 # -- the whole catalogue as data (never at a kiosk: nothing is saved to its disk) ---------------------
 if not at_kiosk and ready:
     rows = ui.cached(layanan.unduhan, tahun=tahun, lang=lang)
-    st.download_button(t("layanan.unduh_csv"), rows.write_csv(), file_name="layanan.csv",
+    st.download_button(t("layanan.unduh_csv"), lambda: rows.write_csv(), file_name="layanan.csv",
                        mime="text/csv", icon=":material/download:", key="layanan_csv")
     st.caption(t("layanan.api", url=f"{cite.public_base()}/api/v1/measures/layanan"))
     cite.cite_box(t("pages.layanan"))

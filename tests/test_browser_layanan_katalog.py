@@ -105,6 +105,13 @@ def test_search_akta_finds_the_birth_certificate(streamlit_server, fixture_wareh
     assert page.locator("[data-testid=stExpander]", has_text="PBG").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.get_by_role("button", name=t("layanan.unduh_pdf", lang=lang)).count() == 2
+    # the sheet is built when its button is pressed (not on every view): a real PDF of this service
+    with page.expect_download(timeout=60_000) as sheet:
+        card.get_by_role("button", name=t("layanan.unduh_pdf", lang=lang)).click()
+    pdf = Path(sheet.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    assert sheet.value.suggested_filename.startswith("layanan-") and \
+        sheet.value.suggested_filename.endswith(".pdf")
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         wait_idle(page)
