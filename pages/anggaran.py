@@ -113,8 +113,9 @@ with cols[2]:
     rows_controls(head, name="anggaran_ringkasan", key="ringkasan", base=dasar)
 
 # ---- what the perubahan changed --------------------------------------------------------------
-if info["ada_murni"] and info["ada_perubahan"]:
-    with st.expander(t("anggaran.h_perubahan", tahun=tahun)):
+if info["ada_murni"] and info["ada_perubahan"] and (
+        box := ui.folded(t("anggaran.h_perubahan", tahun=tahun), "anggaran_perubahan_buka")):
+    with box:
         ubah = ui.cached(anggaran.perubahan, tahun=tahun)
         if ubah.filter(pl.col("selisih") != 0).is_empty():
             st.info(t("anggaran.tidak_berubah"))

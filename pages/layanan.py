@@ -47,8 +47,16 @@ def tanda(sumber: str | None, dasar: str | None = None) -> str:
 
 
 # -- one card per service ----------------------------------------------------------------------------
+# A card's content is built only while it is open (opening it reruns the page): a closed card is
+# its name alone, so the whole catalogue costs a fraction of a view with every card filled in.
+# The key carries whether the card opens by itself, so a search that narrows the list to three
+# cards or fewer opens them even after the visitor closed them on the full list.
 for r in found.iter_rows(named=True):
-    with st.expander(r[f"nama_{lang}"], expanded=found.height <= 3 or r["kode"] == pilih):
+    opens = found.height <= 3 or r["kode"] == pilih
+    card = ui.folded(r[f"nama_{lang}"], f"layanan_kartu_{r['kode']}_{int(opens)}", expanded=opens)
+    if card is None:
+        continue
+    with card:
         st.markdown(t("layanan.kantor", kantor=r["nama_kantor"]))
         left, right = st.columns(2)
         with left:

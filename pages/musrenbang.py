@@ -281,22 +281,24 @@ else:
                        "status_teks": t("musrenbang.col_status")})
 
 # --- placement checks, for officials ------------------------------------------------------
-with st.expander(t("musrenbang.placement"), icon=":material/wrong_location:"):
-    st.caption(t("musrenbang.placement_caption"))
-    wrong = ui.cached(musrenbang.placement_mismatches).filter(
-        pl.col("id_usulan").is_in(rows["id_usulan"].implode()))
-    if wrong.is_empty():
-        st.info(t("musrenbang.no_placement"))
-    else:
-        tables.capped(
-            wrong, name="usulan_lokasi_janggal", key="placement", file_name=chart.file_name,
-            display=lambda f: f.with_columns(pl.col("masalah_lokasi").replace_strict(
-                {k: t(f"musrenbang.pl_{k}") for k in ("desa_lain", "luar_wilayah",
-                                                      "celah_batas", "desa_tanpa_poligon")})),
-            column_config={"usulan": t("musrenbang.col_usulan"),
-                           "nama_desa": t("musrenbang.col_desa"),
-                           "masalah_lokasi": t("musrenbang.col_masalah"),
-                           "nama_desa_titik": t("musrenbang.col_desa_titik")})
+if box := ui.folded(t("musrenbang.placement"), "musrenbang_penempatan_buka",
+                    icon=":material/wrong_location:"):
+    with box:
+        st.caption(t("musrenbang.placement_caption"))
+        wrong = ui.cached(musrenbang.placement_mismatches).filter(
+            pl.col("id_usulan").is_in(rows["id_usulan"].implode()))
+        if wrong.is_empty():
+            st.info(t("musrenbang.no_placement"))
+        else:
+            tables.capped(
+                wrong, name="usulan_lokasi_janggal", key="placement", file_name=chart.file_name,
+                display=lambda f: f.with_columns(pl.col("masalah_lokasi").replace_strict(
+                    {k: t(f"musrenbang.pl_{k}") for k in ("desa_lain", "luar_wilayah",
+                                                          "celah_batas", "desa_tanpa_poligon")})),
+                column_config={"usulan": t("musrenbang.col_usulan"),
+                               "nama_desa": t("musrenbang.col_desa"),
+                               "masalah_lokasi": t("musrenbang.col_masalah"),
+                               "nama_desa_titik": t("musrenbang.col_desa_titik")})
 
 # ---- cite this view ------------------------------------------------------------------------------
 cite.cite_box(t("pages.musrenbang"))

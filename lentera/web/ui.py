@@ -320,6 +320,20 @@ def filter_select(ns: str, name: str, options: Iterable[tuple[Any, str]], defaul
     return None if choice == "" else choice
 
 
+def folded(label: str, key: str, *, expanded: bool = False, icon: str | None = None) -> Any:
+    """An expander whose content is built only while it is open: the container, or None.
+
+    Opening or closing it reruns the page (Streamlit tracks the state under `key`), so a folded
+    table or query costs nothing on a view that never opens it. Use for what a reader opens on
+    purpose — never for text that must be on the page for search and print (Tentang's methods).
+
+        if (box := ui.folded(t("…"), "anggaran_perubahan")) is not None:
+            with box: …
+    """
+    box = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def show_error(exc: BaseException, *, key: str | None = None, icon: str = ":material/error:") -> None:
     """The one place an error becomes a visitor's message: translated, never `str(exc)`.
 
