@@ -114,7 +114,8 @@ with cols[2]:
 
 # ---- what the perubahan changed --------------------------------------------------------------
 if info["ada_murni"] and info["ada_perubahan"] and (
-        box := ui.folded(t("anggaran.h_perubahan", tahun=tahun), "anggaran_perubahan_buka")):
+        box := ui.folded(t("anggaran.h_perubahan", tahun=tahun), "anggaran_perubahan_buka")
+) is not None:
     with box:
         ubah = ui.cached(anggaran.perubahan, tahun=tahun)
         if ubah.filter(pl.col("selisih") != 0).is_empty():

@@ -281,8 +281,8 @@ else:
                        "status_teks": t("musrenbang.col_status")})
 
 # --- placement checks, for officials ------------------------------------------------------
-if box := ui.folded(t("musrenbang.placement"), "musrenbang_penempatan_buka",
-                    icon=":material/wrong_location:"):
+if (box := ui.folded(t("musrenbang.placement"), "musrenbang_penempatan_buka",
+                     icon=":material/wrong_location:")) is not None:
     with box:
         st.caption(t("musrenbang.placement_caption"))
         wrong = ui.cached(musrenbang.placement_mismatches).filter(

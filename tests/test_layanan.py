@@ -255,3 +255,28 @@ def test_kiosk_complaint_records_channel_and_desa(store, monkeypatch):
     view = submissions.public_view(submissions.create_pengaduan(
         warga.kiosk_data(chosen, desa["kode_desa"]), []))
     assert (view["kanal"], view["kode_desa"]) == ("kiosk", other["kode_desa"])
+
+
+def test_catalogue_builds_a_card_only_while_it_is_open(env):
+    """The full list is names alone (a closed card computes nothing); a card asked for by its
+    link (`?layanan=`) opens and shows its checklist."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    at.run()
+    at.switch_page("pages/layanan.py").run()
+    assert not at.exception
+    services = layanan.katalog().height
+    assert len(at.expander) == services > 3
+    checklist = [m for m in at.markdown if "☐" in m.value]
+    assert checklist == []
+    kode = layanan.katalog()["kode"][0]
+    at = AppTest.from_file(app, default_timeout=120)
+    at.query_params["layanan"] = kode
+    at.run()
+    at.switch_page("pages/layanan.py").run()
+    assert not at.exception
+    assert [m for m in at.markdown if "☐" in m.value]
