@@ -6,7 +6,7 @@ from lentera.core import forms
 from lentera.core.i18n import t
 from lentera.services import petugas
 from lentera.store import auth
-from lentera.web import session, ui
+from lentera.web import session, tables, ui
 
 user = session.require("akun")  # before any data: a URL never bypasses the role check
 ui.page_header(t("pages.akun"), t("pages.akun_intro"))
@@ -18,7 +18,7 @@ roles = list(auth.ROLES)
 
 st.subheader(t("petugas.akun_list"), anchor=False)
 accounts = petugas.accounts(st.session_state)
-st.dataframe(
+tables.show(
     accounts.select(
         "username", accounts["role"].replace_strict({r: t(f"petugas.role_{r}") for r in roles},
                                                     default=accounts["role"]).alias("peran"),
@@ -83,7 +83,7 @@ with change, st.form("akun.change", border=True):
 st.subheader(t("petugas.routing_title"), anchor=False)
 st.caption(t("petugas.routing_note"))
 routing = petugas.default_offices()
-st.dataframe(
+tables.show(
     routing.select("kategori",
                    *[routing[c].replace_strict(names, default=routing[c]).fill_null("–").alias(c)
                      for c in ("kode_skpd_berkas", "kode_skpd_admin", "kode_skpd")]),

@@ -7,7 +7,7 @@ from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.figures import anggaran as figures
 from lentera.warehouse import anggaran, musrenbang
-from lentera.web import cite, ui, url
+from lentera.web import cite, tables, ui, url
 from lentera.web.chart import Base, chart, rows_controls
 from lentera.web.text import literal
 
@@ -155,7 +155,7 @@ else:
     chart(lambda: figures.tertinggal(lag.head(10).reverse()), lag, name="anggaran_tertinggal",
           key="tertinggal", memo=(tahun, bulan),
           base=Base("", figures.dasar_kode(tahun, "efektif", bulan)))
-    st.dataframe(
+    tables.show(
         pl.DataFrame({
             t("anggaran.col_skpd"): [s + (" " + t("anggaran.rata_kabupaten") if k else "")
                                      for s, k in zip(lag["singkatan"], lag["pakai_rata_kabupaten"],
@@ -225,7 +225,7 @@ else:
     if picked and picked in child_paths:
         _go_to(path=picked)
         st.rerun()
-    st.dataframe(
+    tables.show(
         pl.DataFrame({
             t("anggaran.col_kode"): nodes["kode"],
             t("anggaran.col_nama"): nodes["label"],
@@ -246,7 +246,7 @@ if anggaran.kata_cari(q):
         st.info(t("anggaran.cari_kosong", q=q, tahun=tahun))
     else:
         st.caption(t("anggaran.cari_hasil", n=hits.height) + " " + dasar.text)
-        st.dataframe(
+        tables.show(
             pl.DataFrame({
                 t("anggaran.col_jenis"): [t(f"anggaran.jenis_hasil_{j}") for j in hits["jenis"]],
                 t("anggaran.col_kode"): hits["kode"],

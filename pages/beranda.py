@@ -77,11 +77,12 @@ with st.container(border=True):
                       width="content")
         st.caption(t("beranda.pengaduan_dasar", tahun=p["tahun"], per=per))
         # The live-report rule of the Pengaduan page: counted when received by as_of, stamped.
-        stamp = pengaduan_q.live_stamp(p["as_of"])
+        live = pengaduan_q.live_version()
+        stamp = ui.cached(pengaduan_q.live_stamp, as_of_date=p["as_of"], live=live)
         if stamp["dihitung"] or stamp["sesudah"]:
             st.caption(t("beranda.pengaduan_langsung", n=fmt.number(stamp["dihitung"]), per=per,
                          sesudah=fmt.number(stamp["sesudah"])))
-        status = ui.cached(beranda.pengaduan_per_status, live=pengaduan_q.live_version())
+        status = ui.cached(beranda.pengaduan_per_status, live=live)
         with st.expander(t("beranda.pengaduan_status_judul")):
             st.markdown("\n".join(
                 "- " + t("beranda.pengaduan_status_line", status=t(f"common.status_{s}"),

@@ -87,7 +87,7 @@ if kode_sub and re.fullmatch(r"[0-9]+(\.[0-9]+){1,6}", kode_sub):
             m3.metric(t("musrenbang.col_serapan"),
                       fmt.percent(money["serapan"]) if money["serapan"] is not None else "–")
         st.caption(t("musrenbang.sub_proposals", n=fmt.number(linked.height)))
-        st.dataframe(linked.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa",
+        tables.show(linked.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa",
                                    "nama_kecamatan", "status"),
                      hide_index=True, width="stretch", key="sub_list")
         if st.button(t("musrenbang.sub_clear"), key="sub_clear"):
@@ -135,7 +135,7 @@ if view == "list":
     if rows.height > LIST_LIMIT:
         st.caption(t("musrenbang.list_cut", shown=fmt.number(LIST_LIMIT),
                      n=fmt.number(rows.height)))
-    st.dataframe(
+    tables.show(
         shown.select("id_usulan", "tahun_rkpd", "usulan", "nama_desa", "nama_kecamatan",
                      "status_teks", "tahap_teks", "biaya_teks", "grup_duplikat", "alasan"),
         hide_index=True, width="stretch", key="usulan_list",
@@ -160,7 +160,10 @@ if view == "list":
     d3.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",
                        key="list_geojson", on_click="ignore", width="stretch")
-else:
+
+
+def _map_parts() -> tuple:
+    """(deck, caption, legend keys, ring key, legend title, rows with a point) of the map."""
     located = rows.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null())
     shapes = {"desa": geo.shapes("desa"), "kecamatan": geo.shapes("kecamatan")}
     if located.height <= musrenbang.MAP_POINT_LIMIT:
@@ -180,26 +183,33 @@ else:
         keys = [(status_label[s], rgb) for s, rgb in maps.STATUS_RGB.items()]
         key_ring = t("musrenbang.legend_duplikat")
         key_title = t("musrenbang.legend_status")
-    else:
-        agg = musrenbang.per_desa(located)
-        agg = agg.with_columns(frames.values(agg["perkiraan_biaya"], fmt.rupiah,
-                                             name="biaya_teks"))
-        tip = (f"{t('musrenbang.tip_desa')}: {{nama_desa}}\n{t('musrenbang.tip_kecamatan')}: "
-               f"{{nama_kecamatan}}\n{t('musrenbang.tip_jumlah')}: {{jumlah}}\n"
-               f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
-        deck = maps.choropleth_deck(agg, tip, **shapes)
-        caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
-        keys = [(fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}", rgb)
-                for lo, hi, rgb in maps.choropleth_legend(agg)]
-        key_ring = None
-        key_title = t("musrenbang.legend_per_desa")
+        return deck, caption, keys, key_ring, key_title, located.height
+    agg = musrenbang.per_desa(located)
+    agg = agg.with_columns(frames.values(agg["perkiraan_biaya"], fmt.rupiah,
+                                         name="biaya_teks"))
+    tip = (f"{t('musrenbang.tip_desa')}: {{nama_desa}}\n{t('musrenbang.tip_kecamatan')}: "
+           f"{{nama_kecamatan}}\n{t('musrenbang.tip_jumlah')}: {{jumlah}}\n"
+           f"{t('musrenbang.tip_biaya')}: {{biaya_teks}}")
+    deck = maps.choropleth_deck(agg, tip, **shapes)
+    caption = t("musrenbang.map_choropleth_caption", n=fmt.number(located.height))
+    keys = [(fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}", rgb)
+            for lo, hi, rgb in maps.choropleth_legend(agg)]
+    key_ring = None
+    key_title = t("musrenbang.legend_per_desa")
+    return deck, caption, keys, key_ring, key_title, located.height
+
+
+if view == "map":
+    # the map and its legend, built once per filters, language and data version (chart.kept)
+    deck, caption, keys, key_ring, key_title, located = chart.kept(
+        "musrenbang-peta", tuple(sorted(query.items())), _map_parts)
     legend.show(key_title, keys, ring=key_ring)
     chart.deck(deck, rows, name="usulan_musrenbang", key="usulan_map", caption=caption)
     st.download_button(t("musrenbang.download_geojson"), lambda: musrenbang.geojson_bytes(rows),
                        file_name=geojson_name, mime="application/geo+json",
                        key="map_geojson", on_click="ignore")
-    if located.height < rows.height:
-        st.caption(t("musrenbang.map_no_point", n=fmt.number(rows.height - located.height)))
+    if located < rows.height:
+        st.caption(t("musrenbang.map_no_point", n=fmt.number(rows.height - located)))
 
 # --- pipeline -----------------------------------------------------------------------------
 st.subheader(t("musrenbang.pipeline"))

@@ -10,7 +10,7 @@ from lentera.figures import maps
 from lentera.figures import pengaduan as fig_p
 from lentera.services import tinjauan
 from lentera.warehouse import pengaduan
-from lentera.web import chart, cite, legend, ui, url
+from lentera.web import chart, cite, legend, tables, ui, url
 from lentera.web import ikm as ikm_section
 from lentera.web.text import literal
 
@@ -49,7 +49,7 @@ filters = dict(tahun=tahun, kategori=kategori, kanal=kanal, kecamatan=kecamatan,
 memo = tuple(sorted(filters.items()))  # what every figure below depends on (chart.chart's memo)
 BATAS = config.PAUSE_FLAG_DAYS
 # One rule for live reports: counted when received on or before the as-of date, never after it.
-stamp = pengaduan.live_stamp(as_of)
+stamp = ui.cached(pengaduan.live_stamp, as_of_date=as_of, live=live)
 st.caption(t("pengaduan.as_of", date=fmt.date(as_of),
              live=t("pengaduan.live_n", n=fmt.number(stamp["dihitung"])) if stamp["dihitung"]
              else t("pengaduan.live_none"), sesudah=fmt.number(stamp["sesudah"])))
@@ -142,7 +142,7 @@ table = tahap.select(
 )
 # shares in the reader's notation: Streamlit's own "percent" format writes 87.79% in any language
 shares = (t("pengaduan.c_tepat"), t("pengaduan.c_tepat_kotor"), t("pengaduan.c_ditunda"))
-st.dataframe(frames.formatted(table, {
+tables.show(frames.formatted(table, {
     c: fmt.percent if c in shares else lambda v: fmt.number(v, 1)
     for c, kind in table.schema.items() if kind.is_float()}), hide_index=True, width="stretch")
 if not sedikit.is_empty():
@@ -161,13 +161,13 @@ else:
 # -- map per 1,000 residents --------------------------------------------------------------------
 st.subheader(t("pengaduan.peta_title"))
 kec = ui.cached(pengaduan.per_kecamatan, **filters)
-deck = maps.peta_kecamatan(kec, t("pengaduan.peta_tooltip", nama="{nama}", jumlah="{jumlah}",
-                                  per_1000="{per_1000}"))
 legend.show(t("pengaduan.peta_legend"),
             [(fmt.number(v, 1), rgb) for v, rgb in maps.shade_legend(kec["per_1000"].to_list())])
-chart.deck(deck, kec.drop("geojson"), name="pengaduan-per-kecamatan", key="pengaduan_chart_peta",
+chart.deck(lambda: maps.peta_kecamatan(kec, t("pengaduan.peta_tooltip", nama="{nama}",
+                                              jumlah="{jumlah}", per_1000="{per_1000}")),
+           kec.drop("geojson"), name="pengaduan-per-kecamatan", key="pengaduan_chart_peta",
            caption=t("pengaduan.peta_caption", n=int(kec["penduduk_estimasi"].sum()),
-                     total=kec.height), base=base_masuk)
+                     total=kec.height), base=base_masuk, memo=memo)
 
 # -- on-time rate per kecamatan: every kecamatan side by side, under the same filters ----------------
 st.subheader(t("pengaduan.kec_title"))
@@ -188,7 +188,7 @@ else:
                 tepat_kec, name="pengaduan-tepat-kecamatan", key="pengaduan_chart_tepat_kec",
                 caption=t("pengaduan.kec_caption", min=MIN), base=base_selesai,
                 memo=(memo, kec_urut))
-st.dataframe(tepat_kec.select(
+tables.show(tepat_kec.select(
     pl.col("nama_kecamatan").alias(t("pengaduan.c_kecamatan")),
     pl.col("jumlah").alias(t("pengaduan.c_jumlah")),
     pl.col("dinilai").alias(t("pengaduan.c_dinilai")),

@@ -9,7 +9,7 @@ from lentera.figures import layanan as lembar
 from lentera.figures import perizinan as figures
 from lentera.warehouse import layanan as layanan_ref
 from lentera.warehouse import perizinan
-from lentera.web import chart, cite, ui, url
+from lentera.web import chart, cite, tables, ui, url
 from lentera.web import ikm as ikm_section
 
 ui.page_header(t("pages.perizinan"), t("pages.perizinan_intro"))
@@ -154,7 +154,7 @@ def ranked(frame: pl.DataFrame, title: str, key: str, with_target: bool) -> None
         pl.col("max_hari_lewat").alias(t("perizinan.c_max_lewat")),
     ]
     percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(frame.select(cols), hide_index=True, width="stretch",
+    tables.show(frame.select(cols), hide_index=True, width="stretch",
                  column_config={t(c): percent for c in (
                      "perizinan.c_tepat", "perizinan.c_tepat_kotor",
                      "perizinan.c_tepat_tidak_terbit", "perizinan.c_ditunda")})

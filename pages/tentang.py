@@ -5,7 +5,7 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.warehouse import beranda, measures
-from lentera.web import ui
+from lentera.web import tables, ui
 from lentera.web.methods import method_topics
 
 region = config.region()
@@ -32,7 +32,7 @@ else:
                  waktu=fmt.datetime(facts["built_at"]) if facts.get("built_at") else "–"))
     # The file table is for journalists; folded so the page stays short on a phone.
     with st.expander(t("tentang.sources_files", n=fmt.number(runs.height))):
-        st.dataframe(
+        tables.show(
             runs,
             hide_index=True,
             column_config={

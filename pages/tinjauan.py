@@ -6,7 +6,7 @@ from lentera.core import config, fmt, frames
 from lentera.core.i18n import get_lang, t
 from lentera.figures import digest as digest_fig
 from lentera.services import ikm, petugas, tinjauan
-from lentera.web import chart, session, ui, url
+from lentera.web import chart, session, tables, ui, url
 from lentera.web.text import literal
 
 ui.page_header(t("pages.tinjauan"), t("pages.tinjauan_intro"))
@@ -55,13 +55,13 @@ if user.role in ("opd", "admin"):
                          else fmt.number((a - b) * 100, 1) + " pp")
             cols[i % 3].metric(t(f"petugas.{key}"), fmt_fn(a), delta=delta, delta_color="off")
         st.markdown(f"**{t('petugas.office_bands')}**")
-        st.dataframe(view["bands"], hide_index=True, width="stretch",
+        tables.show(view["bands"], hide_index=True, width="stretch",
                      column_config={"umur": t("petugas.col_umur"),
                                     "jumlah": t("petugas.col_jumlah"),
                                     "lewat_target": t("petugas.col_lewat_target"),
                                     "lewat_maks": t("petugas.col_lewat_maks")})
         if not view["cases"].is_empty():
-            st.dataframe(frames.formatted(view["cases"].drop("nama_opd"), {"masuk": fmt.date}),
+            tables.show(frames.formatted(view["cases"].drop("nama_opd"), {"masuk": fmt.date}),
                 hide_index=True, width="stretch",
                 column_config={"nomor_tiket": t("petugas.col_tiket"),
                                "kategori": t("petugas.col_kategori"),
@@ -105,7 +105,7 @@ right.download_button(t("petugas.download_xlsx"), lambda: tinjauan.review_xlsx(d
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader(t("petugas.overdue_title"), anchor=False)
-st.dataframe(data["overdue"], hide_index=True, width="stretch",
+tables.show(data["overdue"], hide_index=True, width="stretch",
              column_config={"nama_opd": t("petugas.col_opd"), "jumlah": t("petugas.col_jumlah"),
                             "lewat_maks": t("petugas.col_lewat_maks")})
 lag = tinjauan.laggards_table(data["laggards"])
@@ -116,11 +116,11 @@ if not lag.is_empty():
     shown = frames.formatted(lag, {"pagu": fmt.rupiah, "realisasi": fmt.rupiah,
                                    "tertinggal": fmt.rupiah, "serapan": fmt.percent,
                                    "harapan": fmt.percent})
-    st.dataframe(shown, hide_index=True, width="stretch",
+    tables.show(shown, hide_index=True, width="stretch",
                  column_config={c: t(f"petugas.lag_{c}") for c in tinjauan.LAGGARD_COLUMNS})
 if not data["dupes"].is_empty():
     st.subheader(t("petugas.dupes_title"), anchor=False)
-    st.dataframe(data["dupes"], hide_index=True, width="stretch",
+    tables.show(data["dupes"], hide_index=True, width="stretch",
                  column_config={"grup_duplikat": t("petugas.col_grup"),
                                 "jumlah": t("petugas.col_jumlah"),
                                 "contoh": t("petugas.col_contoh")})

@@ -39,8 +39,20 @@ class Deck(pdk.Deck):
     """A pydeck Deck whose JSON is compact: pydeck indents it (two spaces a level), which for
     nested polygon coordinates tripled what a phone downloads on every map view."""
 
+    _frozen_json: str | None = None
+
     def to_json(self) -> str:
+        if self._frozen_json is not None:
+            return self._frozen_json
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+    def freeze(self) -> Deck:
+        """Write the JSON once and hand it out from now on (a kept deck is never changed):
+        Streamlit asks for it on every rerun, and for a map of every desa that was a tenth of
+        a view's CPU."""
+        self._frozen_json = None
+        self._frozen_json = self.to_json()
+        return self
 
 
 def _round_coords(coords, ndigits: int = 5):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from lentera.store import audit, engine, events, photos
 from lentera.store import tables as T
@@ -192,6 +192,14 @@ def ratings() -> list[dict]:
         rows = conn.execute(select(p.c.jenis, p.c.kode_skpd, p.c.layanan, p.c.at, p.c.nilai,
                                    *[p.c[u] for u in UNSUR]).order_by(p.c.id)).all()
     return [dict(r._mapping) for r in rows]
+
+
+def ratings_version() -> str:
+    """A token that changes when a rating is added or removed (a cache-key part for pages)."""
+    p = T.penilaian
+    with engine.read_connection() as conn:
+        n, last = conn.execute(select(func.count(), func.max(p.c.id))).one()
+    return f"{engine.current().url.render_as_string(hide_password=True)}#{n}-{last}"
 
 
 # ---- "Sudah dibangun?" for proposals in the plan

@@ -79,8 +79,13 @@ def _read(root: str) -> pl.DataFrame:
 
 def standar() -> pl.DataFrame:
     """Each service's time standard with its legal basis in id and en and its mark."""
-    region = config.region()
-    std = pl.read_csv(region.path("standar_layanan"), infer_schema=False)
+    return _standar(str(config.region().path("standar_layanan")))
+
+
+@lru_cache(maxsize=4)
+def _standar(path: str) -> pl.DataFrame:
+    # reference data: read once per file (it was read again for every row of Perizinan's table)
+    std = pl.read_csv(path, infer_schema=False)
     return std.select(
         "jenis_layanan", pl.col("target_hari_kerja").cast(pl.Int32, strict=False),
         pl.col("dasar").alias("dasar_id"),

@@ -191,8 +191,10 @@ def filter_options(live: str = "") -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def live_stamp(as_of_date: dt.date | None = None) -> dict:
-    """Live citizen reports: `dihitung` (received by the as-of date), `sesudah`, `terakhir`."""
+def live_stamp(as_of_date: dt.date | None = None, live: str = "") -> dict:
+    """Live citizen reports: `dihitung` (received by the as-of date), `sesudah`, `terakhir`.
+
+    `live` (`live_version()`) is only a cache-key part for the pages."""
     return _named("pengaduan_langsung", {"as_of": as_of_date or as_of()}).row(0, named=True)
 
 

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
+import plotly.io
 import polars as pl
 import streamlit as st
 
@@ -21,6 +23,7 @@ from lentera.core.i18n import get_lang, t
 from lentera.figures import style
 from lentera.figures.export import PALETTE, csv_bytes, xlsx_bytes
 from lentera.warehouse import db
+from lentera.web import tables
 from lentera.web.text import literal
 
 # The palette and the download bytes are pure (lentera.figures.export); re-exported for pages.
@@ -65,7 +68,7 @@ def rows_controls(rows: pl.DataFrame, name: str, key: str, base: Base | None = N
     """
     if st.toggle(t("chart.show_rows"), key=f"{key}__rows"):
         # numbers, shares and dates as the reader writes them; the files keep exact values
-        st.dataframe(style.display_rows(rows), width="stretch", hide_index=True)
+        tables.show(style.display_rows(rows), width="stretch", hide_index=True)
     meta = {"nama": name, "versi_data": _version()}
     if base is not None:
         meta |= {"dasar": base.text, "dasar_kode": base.slug}
@@ -98,18 +101,77 @@ _FIGURES_MAX = 512
 _FIGURES_LOCK = threading.Lock()
 
 
-def _memoized(build: Callable[[], object], memo_key: tuple) -> tuple[str | None, object]:
+class _Spec(dict):
+    """A finished figure's dict with its JSON text, written once when the figure is kept."""
+
+    json: str
+
+
+class _Kept(go.Figure):
+    """A kept figure: Streamlit asks it for its dict and then for that dict's JSON on every
+    rerun — a deep copy and a walk over every value, a fifth of a dashboard view's CPU. A kept
+    figure is never changed, so both are made once (`_keep`) and handed out as they are."""
+
+    _lentera_spec: _Spec
+
+    def to_dict(self) -> dict:
+        return self._lentera_spec
+
+
+def _keep(fig):
+    """Turn a finished Plotly figure into a `_Kept` one (other objects are returned as they are)."""
+    if not isinstance(fig, go.Figure):
+        return fig
+    spec = _Spec(fig.to_dict())
+    spec.json = _plotly_to_json(spec, validate=False)
+    fig.__class__ = _Kept
+    fig._lentera_spec = spec
+    return fig
+
+
+def _to_json(fig, *args, **kwargs):
+    """plotly.io.to_json that hands out a kept figure's JSON instead of writing it again."""
+    if isinstance(fig, _Spec) and not args and set(kwargs) <= {"validate"}:
+        return fig.json
+    return _plotly_to_json(fig, *args, **kwargs)
+
+
+# Streamlit's st.plotly_chart calls plotly.io.to_json(figure.to_dict(), validate=False).
+_plotly_to_json = getattr(plotly.io.to_json, "_lentera_original", plotly.io.to_json)
+_to_json._lentera_original = _plotly_to_json  # type: ignore[attr-defined]
+plotly.io.to_json = _to_json
+
+
+def _freeze(obj):
+    """A kept object made ready to be drawn again and again: a Plotly figure's dict and JSON, a
+    deck's JSON, written once."""
+    if hasattr(obj, "freeze"):
+        return obj.freeze()
+    return _keep(obj)
+
+
+def kept(name: str, memo: tuple, build: Callable[[], object]):
+    """`build()` kept per (name, language, data version, memo) — `memo` being every value the
+    result depends on besides those (the page's filters). Figures and decks inside it (alone, or
+    in a tuple) are frozen: drawn again without being serialised again. Never change what you
+    get back."""
+    memo_key = (name, get_lang(), _version(), memo)
     with _FIGURES_LOCK:
-        hit = _FIGURES.get(memo_key)
-        if hit is not None:
+        hit = _FIGURES.get(memo_key, _FIGURES)
+        if hit is not _FIGURES:
             _FIGURES.move_to_end(memo_key)
             return hit
-    done = _finished(build())  # built outside the lock; two first views may both build it
+    done = build()  # built outside the lock; two first views may both build it
+    done = tuple(_freeze(x) for x in done) if isinstance(done, tuple) else _freeze(done)
     with _FIGURES_LOCK:
         _FIGURES[memo_key] = done
         while len(_FIGURES) > _FIGURES_MAX:
             _FIGURES.popitem(last=False)
     return done
+
+
+def _memoized(build: Callable[[], object], memo_key: tuple) -> tuple[str | None, object]:
+    return kept("figure", memo_key, lambda: _finished(build()))
 
 
 def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
@@ -124,8 +186,7 @@ def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None =
     if memo is None:
         title, fig = _finished(fig() if callable(fig) else fig)
     else:
-        title, fig = _memoized(fig if callable(fig) else (lambda: fig),
-                               (key, name, get_lang(), _version(), memo))
+        title, fig = _memoized(fig if callable(fig) else (lambda: fig), (key, name, memo))
     if title:
         st.markdown(f"**{literal(title)}**")
     # the toolbar keeps only what a reader uses (a picture, zoom back); select tools only where
@@ -143,8 +204,16 @@ def chart(fig, rows: pl.DataFrame, *, name: str, key: str, caption: str | None =
 
 
 def deck(deck_obj, rows: pl.DataFrame, *, name: str, key: str, caption: str | None = None,
-         base: Base | None = None):
-    """Draw a pydeck map with its rows one click away."""
+         base: Base | None = None, memo: tuple | None = None):
+    """Draw a pydeck map with its rows one click away.
+
+    `deck_obj` is a deck or a function building it; with `memo` (as for `chart`) the built deck
+    and its JSON are kept and drawn again for the same memo."""
+    if memo is None:
+        deck_obj = deck_obj() if callable(deck_obj) else deck_obj
+    else:
+        deck_obj = kept(f"deck-{key}-{name}", memo,
+                        deck_obj if callable(deck_obj) else (lambda: deck_obj))
     st.pydeck_chart(deck_obj, width="stretch", key=key)
     caption = _caption(caption, base)
     if caption:

@@ -7,6 +7,14 @@ import streamlit as st
 from lentera.core import config, fmt
 from lentera.core.i18n import t
 from lentera.services import ikm
+from lentera.store import umpan_balik
+
+
+@st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
+def _table(per: str, version: str):
+    """The IKM rows, computed again only when a rating was added (`version`): reading every
+    rating on every view of Pengaduan and Perizinan grew with the ratings."""
+    return ikm.per_office() if per == "office" else ikm.per_service()
 
 
 def section(per: str) -> None:
@@ -14,7 +22,7 @@ def section(per: str) -> None:
     st.subheader(t("ikm.title"), anchor=False)
     st.caption(t("ikm.intro_pengaduan" if per == "office" else "ikm.intro_perizinan"))
     try:
-        table = ikm.per_office() if per == "office" else ikm.per_service()
+        table = _table(per, umpan_balik.ratings_version())
     except Exception:  # noqa: BLE001 - a store that does not answer hides the section's rows only
         st.info(t("ikm.kosong"))
         return

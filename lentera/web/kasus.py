@@ -17,7 +17,7 @@ from lentera.core import config, fmt, frames
 from lentera.core.i18n import has, t
 from lentera.services import petugas
 from lentera.store import auth
-from lentera.web import ui, url
+from lentera.web import tables, ui, url
 from lentera.web.text import literal
 
 _QUEUE_LABELS = {"nomor_tiket": "col_tiket", "jenis": "col_jenis", "status": "col_status",
@@ -53,7 +53,7 @@ def queue_table(queue_raw: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame
         c: st.column_config.Column(t(f"petugas.{_QUEUE_LABELS[c]}"),
                                    width="small" if c in _SMALL else "medium"
                                    if c == "sisa_hari_kerja" else None) for c in columns}
-    st.dataframe(shown.select(columns), hide_index=True, width="stretch", column_config=labels)
+    tables.show(shown.select(columns), hide_index=True, width="stretch", column_config=labels)
     return queue
 
 
